@@ -1,0 +1,111 @@
+"""Where an archive's files are: scanning a folder, story ids, reading bytes, the bundled archive."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from enews_tui.model import ArchiveError, PageError
+
+#: The page types an archive holds; anything else in the folder is ignored.
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".shtml", ".xhtml"})
+#: A page larger than this is skipped unread: no real story page comes near it.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+ENV_ARCHIVE = "ENEWS_TUI_ARCHIVE"
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """One page file found by a scan, with the stat data that decides whether it changed."""
+
+    id: str
+    source: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A folder of saved pages, searched recursively."""
+
+    root: Path
+
+    @classmethod
+    def bundled(cls) -> Archive:
+        """The archive shipped inside the package (or beside it, in a source checkout)."""
+        packaged = resources.files("enews_tui") / "_archive"
+        if packaged.is_dir():
+            return cls(Path(str(packaged)))
+        return cls(Path(__file__).resolve().parent.parent / "archive")
+
+    @classmethod
+    def choose(cls, path: str | os.PathLike[str] | None = None) -> Archive:
+        """`--archive PATH`, else `$ENEWS_TUI_ARCHIVE`, else the bundled archive."""
+        chosen = path if path is not None else os.environ.get(ENV_ARCHIVE) or None
+        return cls(Path(chosen).expanduser()) if chosen is not None else cls.bundled()
+
+    @property
+    def key(self) -> str:
+        """The resolved path, which names this archive's index."""
+        return str(self.root.resolve())
+
+    def check(self) -> None:
+        """Raise `ArchiveError` with a one-line message unless the root is a readable folder."""
+        if not self.root.exists():
+            raise ArchiveError(f"archive not found: {self.root}")
+        if not self.root.is_dir():
+            raise ArchiveError(f"archive is not a folder: {self.root}")
+        if not os.access(self.root, os.R_OK | os.X_OK):
+            raise ArchiveError(f"archive is not readable: {self.root}")
+
+    def scan(self) -> list[ArchiveFile]:
+        """Every page file below the root, sorted by path, with unique ids."""
+        self.check()
+        found = sorted(self._walk(), key=lambda item: item[0])
+        files: list[ArchiveFile] = []
+        taken: set[str] = set()
+        for rel, path, st in found:
+            stem, suffix = os.path.splitext(rel)
+            story_id = stem if stem not in taken else rel
+            n = 2
+            while story_id in taken:  # both stem and stem+ext taken: number it
+                story_id = f"{rel}~{n}"
+                n += 1
+            taken.add(story_id)
+            files.append(ArchiveFile(story_id, rel, path, st.st_size, st.st_mtime_ns))
+        return files
+
+    def _walk(self) -> Iterator[tuple[str, Path, os.stat_result]]:
+        """(relative path, path, stat) of each regular page file; links to folders not followed."""
+        for dirpath, dirnames, filenames in os.walk(self.root, onerror=lambda _e: None):
+            dirnames.sort()
+            for name in filenames:
+                if os.path.splitext(name)[1].lower() not in PAGE_SUFFIXES:
+                    continue
+                path = Path(dirpath, name)
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue  # a dangling link or a file that vanished: nothing to read
+                if not path.is_file():
+                    continue
+                yield path.relative_to(self.root).as_posix(), path, st
+
+    def read(self, file: ArchiveFile) -> bytes:
+        """The page's bytes; `PageError` with a one-line reason when it cannot be read."""
+        try:
+            with open(file.path, "rb") as fh:
+                raw = fh.read(MAX_PAGE_BYTES + 1)
+        except FileNotFoundError:
+            raise PageError("file vanished before it could be read") from None
+        except IsADirectoryError:
+            raise PageError("not a file") from None
+        except OSError as exc:
+            raise PageError(f"cannot read: {exc.strerror or exc}") from None
+        if len(raw) > MAX_PAGE_BYTES:
+            raise PageError(f"too large (over {MAX_PAGE_BYTES // (1024 * 1024)} MiB)")
+        return raw

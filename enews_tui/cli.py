@@ -1,0 +1,222 @@
+"""The command line: arguments, JSON and plain-text output, and launching the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from enews_tui import __version__
+from enews_tui.archive import ENV_ARCHIVE, Archive
+from enews_tui.model import ArchiveError, QueryError, Story
+from enews_tui.render import render_story
+from enews_tui.serialize import (
+    directory_entry_to_dict,
+    result_to_dict,
+    story_to_dict,
+    summary_to_dict,
+)
+from enews_tui.text import sanitize, sanitize_line
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr and exit 2."""
+
+    def error(self, message: str) -> Any:  # noqa: D102 - argparse hook
+        self.exit(EXIT_USAGE, f"enews-tui: {message} (see 'enews-tui --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `enews-tui` and its subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--archive",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=f"archive folder to read (default: ${ENV_ARCHIVE}, else the bundled archive)",
+    )
+    parser = _Parser(
+        prog="enews-tui",
+        parents=[common],
+        description="A terminal reader for archived news. Without a command, opens the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"enews-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("list", parents=[common], help="list the stories, newest first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("show", parents=[common], help="print one story")
+    p.add_argument("id", help="story id, as `list` prints it")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("search", parents=[common], help="search every story")
+    p.add_argument("query", help='words, "phrases", AND/OR/NOT, field:value, word*, word~, date:')
+    p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N hits")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("contacts", parents=[common], help="the contacts directory of the archive")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("index", parents=[common], help="refresh the search index and report")
+    p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `enews-tui` with `argv` (default: the process arguments); returns the exit code."""
+    args = build_parser().parse_args(argv)
+    archive = Archive.choose(getattr(args, "archive", None))
+    try:
+        if args.command is None:
+            return _launch(archive)
+        return int(_COMMANDS[args.command](archive, args, sys.stdout))
+    except ArchiveError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except QueryError as exc:
+        _err(f"bad query: {exc}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        sys.stderr.close()  # `enews-tui list | head`: the reader left, nothing more to say
+        return EXIT_OK
+
+
+def _err(message: str) -> None:
+    print(f"enews-tui: {sanitize_line(message)}", file=sys.stderr)
+
+
+def _open(archive: Archive, *, quiet: bool = True) -> Any:
+    """The archive's index, refreshed; notices (a rebuilt index, a temporary one) go to stderr."""
+    from enews_tui.index import open_index
+
+    archive.check()
+    index = open_index(archive)
+    report = index.refresh()
+    for notice in (*index.notices, *report.notices):
+        _err(notice)
+    return index
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def cmd_list(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui list`."""
+    with _open(archive) as index:
+        summaries = index.summaries()
+    if args.json:
+        _print_json([summary_to_dict(s) for s in summaries], out)
+        return EXIT_OK
+    for s in summaries:
+        date = s.date.isoformat() if s.date else "----------"
+        out.write(f"{date}  {sanitize_line(s.title)}  [{sanitize_line(s.id)}]\n")
+    return EXIT_OK
+
+
+def cmd_show(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui show ID`."""
+    with _open(archive) as index:
+        story: Story | None = index.story(args.id)
+        if story is None:
+            _err(f"no story with id {args.id!r} (see 'enews-tui list')")
+            return EXIT_NOT_FOUND
+        related = index.related(story.id)
+    if args.json:
+        _print_json(story_to_dict(story, related), out)
+    else:
+        out.write(sanitize(render_story(story, related)))
+    return EXIT_OK
+
+
+def cmd_search(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui search QUERY`."""
+    with _open(archive) as index:
+        result = index.search(args.query, limit=args.limit, sort=args.sort)
+    if args.json:
+        _print_json(result_to_dict(result), out)
+        return EXIT_OK
+    shown = len(result.hits)
+    out.write(f"{result.total} stor{'y' if result.total == 1 else 'ies'} match")
+    out.write(f" (showing {shown})\n" if shown < result.total else "\n")
+    if result.suggestion:
+        out.write(f"Did you mean: {sanitize_line(result.suggestion)}\n")
+    for hit in result.hits:
+        date = hit.date.isoformat() if hit.date else "----------"
+        out.write(f"\n{date}  {sanitize_line(hit.title)}  [{sanitize_line(hit.id)}]\n")
+        if hit.snippet:
+            out.write(f"    {sanitize_line(hit.snippet)}\n")
+    return EXIT_OK
+
+
+def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui contacts`."""
+    with _open(archive) as index:
+        entries = index.contacts()
+    if args.json:
+        _print_json([directory_entry_to_dict(e) for e in entries], out)
+        return EXIT_OK
+    for e in entries:
+        parts = [sanitize_line(e.name)]
+        if e.organization:
+            parts.append(f"({sanitize_line(e.organization)})")
+        for label, value in (("T:", e.phone), ("F:", e.fax), ("E:", e.email)):
+            if value:
+                parts.append(f"{label} {sanitize_line(value)}")
+        out.write(" ".join(parts) + f"  [{len(e.stories)} stor{'y' if len(e.stories) == 1 else 'ies'}]\n")
+    return EXIT_OK
+
+
+def cmd_index(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui index [--rebuild]`: refresh with progress on stderr, then a summary on stdout."""
+    from enews_tui.index import open_index
+    from enews_tui.progress import ProgressBar
+
+    archive.check()
+    with open_index(archive) as index, ProgressBar(sys.stderr) as bar:
+        for notice in index.notices:
+            _err(notice)
+        report = index.refresh(rebuild=args.rebuild, progress=bar.update)
+    for notice in report.notices:
+        _err(notice)
+    out.write(
+        f"{report.indexed} indexed, {report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.skipped)} skipped\n"
+    )
+    for skip in report.skipped:
+        out.write(f"skipped {sanitize_line(skip.source)}: {sanitize_line(skip.reason)}\n")
+    return EXIT_OK
+
+
+def _launch(archive: Archive) -> int:
+    """Open the reader on `archive` (the only path that imports Textual)."""
+    archive.check()
+    from enews_tui.tui.app import run_app
+
+    return run_app(archive)
+
+
+_COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "search": cmd_search,
+    "contacts": cmd_contacts,
+    "index": cmd_index,
+}
