@@ -15,6 +15,8 @@ PAGE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".shtml", ".xhtml"})
 #: A page larger than this is skipped unread: no real story page comes near it.
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 ENV_ARCHIVE = "ENEWS_TUI_ARCHIVE"
+#: The size recorded for a name that cannot even be stat'ed (a broken link, a link loop).
+_UNREADABLE = -1
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,14 @@ class Archive:
                 try:
                     st = path.stat()
                 except OSError:
-                    continue  # a dangling link or a file that vanished: nothing to read
-                if not path.is_file():
-                    continue
+                    # A dangling link or a link loop: listed, so that reading it reports why.
+                    st = os.stat_result((0, 0, 0, 0, 0, 0, _UNREADABLE, 0, 0, 0))
                 yield path.relative_to(self.root).as_posix(), path, st
 
     def read(self, file: ArchiveFile) -> bytes:
         """The page's bytes; `PageError` with a one-line reason when it cannot be read."""
+        if file.size == _UNREADABLE:
+            raise PageError("broken link or link loop")
         try:
             with open(file.path, "rb") as fh:
                 raw = fh.read(MAX_PAGE_BYTES + 1)

@@ -58,7 +58,9 @@ def render_story(story: Story, related: Iterable[StorySummary] = ()) -> str:
         if contact.group != group:
             group = contact.group
             lines += ["", group]
-        lines.append("  " + contact.name + (f", {contact.organization}" if contact.organization else ""))
+        lines.append(
+            "  " + contact.name + (f", {contact.organization}" if contact.organization else "")
+        )
         for label, value in (("T:", contact.phone), ("F:", contact.fax), ("E:", contact.email)):
             if value:
                 lines.append(f"    {label} {value}")

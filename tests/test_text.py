@@ -1,0 +1,46 @@
+"""The sanitizer: nothing from an archived page reaches a terminal as a control sequence."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from enews_tui.text import sanitize, sanitize_line
+
+HOSTILE = [
+    ("\x1b]52;c;UFdORUQ=\x07copied", "copied"),  # OSC 52 clipboard write (BEL end)
+    ("\x1b]52;c;UFdORUQ=\x1b\\copied", "copied"),  # OSC 52 clipboard write (ST end)
+    ("\x1b]0;PWNED-TITLE\x07title", "title"),  # OSC 0 window title
+    ("\x1b[2J\x1b[Hclear", "clear"),  # CSI screen clear and cursor home
+    ("\x9b31mred", "red"),  # 8-bit CSI
+    ("\x9d0;t\x9cx", "x"),  # 8-bit OSC with 8-bit ST
+    ("a\x00b\x7fc\x07d", "abcd"),  # NUL, DEL, BEL
+    ("\u202eevil\u202c name", "evil name"),  # bidi override
+    ("zero\u200bwidth\ufeff", "zerowidth"),  # zero-width space, BOM
+]
+
+
+@pytest.mark.parametrize(("raw", "clean"), HOSTILE)
+def test_sanitize_removes_controls(raw: str, clean: str) -> None:
+    """Escape sequences go whole, parameters included; plain text stays."""
+    assert sanitize(raw) == clean
+
+
+def test_sanitize_keeps_text_markup_and_layout() -> None:
+    """Markup-looking text is text: the sanitizer leaves it for the widgets to show literally."""
+    text = "[@click=app.quit]x[/] [/i] café «quoted» — 617.627.3175\n\tnext"
+    assert sanitize(text) == text
+
+
+def test_sanitize_output_has_no_control_characters() -> None:
+    """Every code point below U+0020 and from U+007F to U+009F, but tab and newline, is gone."""
+    every = "".join(chr(c) for c in range(0x00, 0x200)) + "\u2028\u2029\r\n"
+    out = sanitize(every)
+    assert all(c in "\n\t" or unicodedata.category(c) != "Cc" for c in out)
+    assert "\r" not in out and "\u2028" not in out
+
+
+def test_sanitize_line_folds_white_space() -> None:
+    """One-line fields lose line breaks and runs of spaces."""
+    assert sanitize_line("  Kim \n\t Thurler\x1b[0m ") == "Kim Thurler"
