@@ -1,4 +1,4 @@
-"""Where an archive's files are: scanning a folder, story ids, reading bytes, the bundled archive."""
+"""Where an archive's files are: the folder scan, story ids, reading bytes, the bundled archive."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ APP_NAME = "enews-tui"
 
 
 def cache_dir() -> Path:
-    """The user cache folder, home of the search indexes (read at call time, so tests can move it)."""
+    """The user cache folder, home of the indexes (read at call time, so tests can move it)."""
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 

@@ -32,5 +32,5 @@ def sanitize(text: str) -> str:
 
 
 def sanitize_line(text: str) -> str:
-    """`sanitize`, then fold all white space to single spaces: for titles, names, one-line fields."""
+    """`sanitize`, then fold white space to single spaces: for titles, names, one-line fields."""
     return " ".join(sanitize(text).split())

@@ -60,7 +60,7 @@ def test_a_folder_named_like_a_page_is_not_a_page(tmp_path: Path) -> None:
 
 
 def test_symlink_loop_does_not_hang_the_scan(tmp_path: Path) -> None:
-    """A link to its own folder is not followed; a link to itself is listed and reads as an error."""
+    """A link to its own folder is not followed; a link to itself reads as an error."""
     _touch(tmp_path, "real.html")
     os.symlink(tmp_path, tmp_path / "loop")
     os.symlink(tmp_path / "self.html", tmp_path / "self.html")
