@@ -180,7 +180,9 @@ def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int
         for label, value in (("T:", e.phone), ("F:", e.fax), ("E:", e.email)):
             if value:
                 parts.append(f"{label} {sanitize_line(value)}")
-        out.write(" ".join(parts) + f"  [{len(e.stories)} stor{'y' if len(e.stories) == 1 else 'ies'}]\n")
+        out.write(
+            " ".join(parts) + f"  [{len(e.stories)} stor{'y' if len(e.stories) == 1 else 'ies'}]\n"
+        )
     return EXIT_OK
 
 
