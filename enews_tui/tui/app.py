@@ -1,0 +1,64 @@
+"""The Textual app: `run_app(archive)` for the command line; `EnewsApp(archive, index)`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from enews_tui.archive import Archive
+from enews_tui.text import sanitize_line
+from enews_tui.tui.commands import EnewsCommands
+from enews_tui.tui.screens.help import HelpScreen
+from enews_tui.tui.screens.main import MainScreen
+from enews_tui.tui.source import StorySource
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class EnewsApp(App[int]):
+    """Browse, search and read an archive, and copy who to call about a story."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "E-News reader"
+    COMMANDS = App.COMMANDS | {EnewsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self, archive: Archive, index: StorySource, *, refresh_on_mount: bool = True
+    ) -> None:
+        """The app over an open index; `refresh_on_mount=False` skips the startup refresh."""
+        super().__init__()
+        self.archive = archive
+        self.index = index
+        self.refresh_on_mount = refresh_on_mount
+        self.sub_title = sanitize_line(archive.root.name or str(archive.root))
+
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen, reading through the index."""
+        return MainScreen(self.index, refresh_on_mount=self.refresh_on_mount)
+
+    def action_help(self) -> None:
+        """Keys and query syntax."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        """Dark to light and back."""
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+
+def run_app(archive: Archive) -> int:
+    """Open the index for `archive` and run the reader until the user quits; the exit code."""
+    from enews_tui.index import open_index
+
+    with open_index(archive) as index:
+        app = EnewsApp(archive, index)
+        app.run()
+    return app.return_code or 0

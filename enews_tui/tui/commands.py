@@ -1,0 +1,48 @@
+"""The command palette's actions: search, copy, help, theme, refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class EnewsCommands(Provider):
+    """The main actions of the reader, by name."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        run = self.app.run_action
+        return [
+            ("Search stories", partial(run, "screen.focus_search"), "Go to the search bar"),
+            (
+                "Copy highlighted contact",
+                partial(run, "screen.copy_contact"),
+                "Copy the contact highlighted in the contact panel",
+            ),
+            (
+                "Copy all contacts",
+                partial(run, "screen.copy_all"),
+                "Copy every contact of the open story",
+            ),
+            ("Next search hit", partial(run, "screen.next_hit"), "Jump to the next marked word"),
+            ("Help", partial(run, "app.help"), "Keys and query syntax"),
+            ("Toggle dark / light theme", partial(run, "app.toggle_theme"), "Switch themes"),
+            (
+                "Refresh the index",
+                partial(run, "screen.refresh_index"),
+                "Look for new, changed and removed pages",
+            ),
+        ]
+
+    async def discover(self) -> Hits:
+        """Every command, before anything is typed."""
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose name matches what was typed."""
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)

@@ -1,0 +1,1 @@
+"""The app's screens: the main reader screen and the help screen."""

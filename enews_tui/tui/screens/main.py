@@ -1,0 +1,420 @@
+"""The main screen: search bar, story list, reader and contact panel, and the work behind them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from enews_tui.model import Contact, QueryError, RefreshReport, SearchResult, Story, StorySummary
+from enews_tui.render import format_contact, format_contacts
+from enews_tui.text import sanitize, sanitize_line
+from enews_tui.tui.clipboard import copy_native
+from enews_tui.tui.source import StorySource
+from enews_tui.tui.widgets.contacts import ContactPanel
+from enews_tui.tui.widgets.reader import Reader
+from enews_tui.tui.widgets.story_list import StoryList
+
+#: Typing pauses this long before a search starts, so a burst of keys costs one search.
+DEBOUNCE = 0.15
+#: Hits fetched (with snippets) per query; the count shows how many more there are.
+SEARCH_LIMIT = 200
+#: Progress updates from the refresh thread are posted at most this often (seconds).
+PROGRESS_EVERY = 0.1
+
+
+def _stories(n: int) -> str:
+    return f"{n:,} stor{'y' if n == 1 else 'ies'}"
+
+
+class MainScreen(Screen[None]):
+    """Browse, search, read and copy contacts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "focus_list", "List", show=False),
+        Binding("n", "next_hit", "Next hit", show=False),
+        Binding("N", "previous_hit", "Prev hit", show=False),
+        Binding("c", "copy_contact", "Copy contact"),
+        Binding("C", "copy_all", "Copy all"),
+    ]
+
+    @dataclass
+    class ListLoaded(Message):
+        """Every story's summary was read from the index."""
+
+        summaries: list[StorySummary]
+
+    @dataclass
+    class RefreshProgressed(Message):
+        """The index refresh has looked at `done` of `total` files."""
+
+        done: int
+        total: int
+
+    @dataclass
+    class IndexRefreshed(Message):
+        """The index refresh finished; `summaries` is set when the stories changed."""
+
+        report: RefreshReport
+        summaries: list[StorySummary] | None
+
+    @dataclass
+    class RefreshFailed(Message):
+        """The index refresh stopped with an error; the existing index is still shown."""
+
+        reason: str
+
+    @dataclass
+    class SearchFinished(Message):
+        """A search answered; `generation` says which keystroke it belongs to."""
+
+        generation: int
+        result: SearchResult
+
+    @dataclass
+    class SearchFailed(Message):
+        """A query could not be read; `reason` is one line for the user."""
+
+        generation: int
+        reason: str
+
+    @dataclass
+    class StoryLoaded(Message):
+        """A story (or None: it left the index) was read for the reader."""
+
+        token: int
+        story_id: str
+        story: Story | None
+        related: list[StorySummary]
+
+    @dataclass
+    class ContactsCopied(Message):
+        """Contacts went to the clipboard; `tool` is the native tool that also got them."""
+
+        summary: str
+        tool: str | None
+
+    def __init__(self, index: StorySource, *, refresh_on_mount: bool = True) -> None:
+        """The screen reads everything through `index`."""
+        super().__init__(id="main")
+        self.index = index
+        self.refresh_on_mount = refresh_on_mount
+        self._summaries: list[StorySummary] = []
+        self._search_generation = 0
+        self._search_timer: Timer | None = None
+        self._terms: tuple[str, ...] = ()
+        self._story_token = 0
+        self._focus_reader_on_load = False
+        self._refreshing = False
+
+    def compose(self) -> ComposeResult:
+        """Search bar on top, list left, reader and contacts right, keys at the bottom."""
+        yield Header()
+        with Vertical(id="search-bar"):
+            yield Input(
+                placeholder='Search: words, "phrases", title:word, date:2008, typo~ (? for help)',
+                id="search",
+            )
+            with Horizontal(id="status-bar"):
+                yield Static(Content("Loading stories…"), id="search-status")
+                yield Static(Content(""), id="refresh-status")
+                yield ProgressBar(id="refresh-progress", show_eta=False)
+        with Horizontal(id="panes"):
+            yield StoryList(id="story-list")
+            with Vertical(id="reading"):
+                yield Reader(id="reader")
+                yield ContactPanel(id="contacts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Paint at once; the list and the refresh come from workers."""
+        self.query_one(StoryList).border_title = "Stories"
+        self.query_one(Reader).border_title = "Story"
+        self.query_one(ContactPanel).border_title = "Contacts"
+        self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
+        self.query_one(ContactPanel).show_contacts(())
+        self.query_one(StoryList).focus()
+        for notice in self.index.notices:
+            self.notify(sanitize_line(notice), severity="warning", markup=False)
+        self.load_list()
+        if self.refresh_on_mount:
+            self.refresh_index()
+
+    @work(thread=True, exclusive=True, group="list")
+    def load_list(self) -> None:
+        """Read every summary (fast, but not free at 100k) off the UI thread."""
+        summaries = self.index.summaries()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ListLoaded(summaries))
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_index(self, rebuild: bool = False) -> None:
+        """Bring the index up to date, reporting progress; the old list stays usable meanwhile."""
+        self._refreshing = True
+        before = self.index.generation
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY or done == total:
+                last = now
+                self.post_message(self.RefreshProgressed(done, total))
+
+        try:
+            report = self.index.refresh(rebuild=rebuild, progress=progress)
+            changed = self.index.generation != before
+            summaries = self.index.summaries() if changed or rebuild else None
+        except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
+            self.post_message(self.RefreshFailed(sanitize_line(str(exc)) or type(exc).__name__))
+            return
+        finally:
+            self._refreshing = False
+        self.post_message(self.IndexRefreshed(report, summaries))
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str, generation: int) -> None:
+        """Search off the UI thread; a stale answer is dropped, here and when applied."""
+        if generation != self._search_generation:
+            return
+        try:
+            result = self.index.search(query, limit=SEARCH_LIMIT)
+        except QueryError as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.SearchFailed(generation, sanitize_line(str(exc))))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.SearchFinished(generation, result))
+
+    @work(thread=True, exclusive=True, group="story")
+    def load_story(self, story_id: str, token: int) -> None:
+        """Read a story and its related stories off the UI thread."""
+        story = self.index.story(story_id)
+        related = self.index.related(story_id) if story is not None else []
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.StoryLoaded(token, story_id, story, related))
+
+    @work(thread=True, group="clipboard")
+    def copy_with_native_tool(self, text: str, summary: str) -> None:
+        """Also copy through wl-copy/xclip/pbcopy/... where one exists (never blocks the UI)."""
+        self.post_message(self.ContactsCopied(summary, copy_native(text)))
+
+    def on_main_screen_list_loaded(self, message: ListLoaded) -> None:
+        """Show every story, unless a search is already on screen."""
+        self._summaries = message.summaries
+        if not self._query():
+            self._show_all()
+
+    def on_main_screen_refresh_progressed(self, message: RefreshProgressed) -> None:
+        """Move the progress bar."""
+        self.add_class("-refreshing")
+        self.query_one("#refresh-status", Static).update(Content("Indexing"))
+        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+
+    def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
+        """Hide the progress; reload the list (and the search) if the index changed."""
+        self.remove_class("-refreshing")
+        report = message.report
+        status = f"Index: {_stories(self.index.count())}"
+        if report.skipped:
+            status += f", {len(report.skipped):,} pages skipped"
+        self.query_one("#refresh-status", Static).update(Content(status))
+        for notice in report.notices:
+            self.notify(sanitize_line(notice), severity="warning", markup=False)
+        if message.summaries is not None:
+            self._summaries = message.summaries
+            if self._query():
+                self._start_search(now=True)
+            else:
+                self._show_all()
+
+    def on_main_screen_refresh_failed(self, message: RefreshFailed) -> None:
+        """Say the refresh failed; what was indexed stays on screen."""
+        self.remove_class("-refreshing")
+        self.query_one("#refresh-status", Static).update(Content("Index refresh failed"))
+        self.notify(f"Index refresh failed: {message.reason}", severity="error", markup=False)
+
+    def on_main_screen_search_finished(self, message: SearchFinished) -> None:
+        """Show the hits of the latest query (an older answer is ignored)."""
+        if message.generation != self._search_generation:
+            return
+        result = message.result
+        self._terms = result.terms
+        stories = self.query_one(StoryList)
+        stories.show(result.hits, terms=result.terms, more=result.total - len(result.hits))
+        total = max(self.index_count(), result.total)
+        if result.total:
+            self._status(f"{result.total:,} of {_stories(total)}")
+        else:
+            text = f"No stories match. Did you mean: {result.suggestion}?"
+            self._status(text if result.suggestion else "No stories match.", "-warning")
+
+    def on_main_screen_search_failed(self, message: SearchFailed) -> None:
+        """Say what is wrong with the query, under the search bar; the old hits stay."""
+        if message.generation == self._search_generation:
+            self._status(message.reason, "-error")
+
+    def on_main_screen_story_loaded(self, message: StoryLoaded) -> None:
+        """Show the story in the reader and its contacts in the panel."""
+        if message.token != self._story_token:
+            return
+        if message.story is None:
+            self.notify("That story is no longer in the archive.", severity="warning")
+            return
+        self.query_one(Reader).show_story(message.story, message.related, self._terms)
+        self.query_one(Reader).border_title = "Story"
+        self.query_one(ContactPanel).show_contacts(message.story.contacts)
+        if self._focus_reader_on_load:
+            self.query_one(Reader).focus()
+
+    def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
+        """Say what was copied, and where to."""
+        where = f" (also to the system clipboard with {message.tool})" if message.tool else ""
+        self.notify(f"{message.summary}{where}", title="Copied", markup=False, timeout=6)
+
+    @on(Input.Changed, "#search")
+    def query_changed(self, event: Input.Changed) -> None:
+        """Search as you type, after a short pause."""
+        self._start_search()
+
+    @on(Input.Submitted, "#search")
+    def query_submitted(self, event: Input.Submitted) -> None:
+        """Enter: search now if typing was still pending, and go to the top hit."""
+        if self._search_timer is not None:
+            self._start_search(now=True)
+        stories = self.query_one(StoryList)
+        stories.cursor = 0
+        stories.focus()
+
+    def on_story_list_selected(self, message: StoryList.Selected) -> None:
+        """Open the chosen story."""
+        self._open(message.story_id, focus_reader=True)
+
+    def on_reader_related_chosen(self, message: Reader.RelatedChosen) -> None:
+        """Open a related story."""
+        self._open(message.story_id, focus_reader=True)
+
+    def on_reader_hit_changed(self, message: Reader.HitChanged) -> None:
+        """Show which hit is current in the reader's border."""
+        reader = self.query_one(Reader)
+        if message.total == 0:
+            reader.border_subtitle = ""
+        elif message.index < 0:
+            reader.border_subtitle = f"{message.total} hits: n / N"
+        else:
+            reader.border_subtitle = f"hit {message.index + 1} of {message.total}"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letter keys belong to the search bar while it has focus."""
+        if action in {"copy_contact", "copy_all", "next_hit", "previous_hit"}:
+            return not isinstance(self.focused, Input)
+        return True
+
+    def action_focus_search(self) -> None:
+        """Go to the search bar."""
+        self.query_one("#search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        """Back to the story list."""
+        self.query_one(StoryList).focus()
+
+    def action_next_hit(self) -> None:
+        """Next marked word in the reader."""
+        self.query_one(Reader).action_next_hit()
+
+    def action_previous_hit(self) -> None:
+        """Previous marked word in the reader."""
+        self.query_one(Reader).action_previous_hit()
+
+    def action_copy_contact(self) -> None:
+        """Copy the highlighted contact (the first one unless the panel says otherwise)."""
+        contact = self.query_one(ContactPanel).highlighted_contact
+        if contact is None:
+            self._nothing_to_copy()
+            return
+        self._copy([contact], f"Copied {format_contact(contact)}")
+
+    def action_copy_all(self) -> None:
+        """Copy every contact of the open story."""
+        contacts = self.query_one(ContactPanel).contacts
+        if not contacts:
+            self._nothing_to_copy()
+            return
+        names = ", ".join(c.name for c in contacts)
+        count = len(contacts)
+        self._copy(contacts, f"Copied {count} contact{'s' if count != 1 else ''}: {names}")
+
+    def action_refresh_index(self) -> None:
+        """Look for new, changed and removed pages now."""
+        if not self._refreshing:
+            self.refresh_index()
+
+    def index_count(self) -> int:
+        """Stories in the index, as last loaded."""
+        return len(self._summaries)
+
+    def _query(self) -> str:
+        return self.query_one("#search", Input).value.strip()
+
+    def _status(self, text: str, state: str = "") -> None:
+        status = self.query_one("#search-status", Static)
+        status.set_classes(state)
+        status.update(Content(text))
+
+    def _show_all(self) -> None:
+        """Every story, newest first (the empty query), with no marks."""
+        self._terms = ()
+        self.query_one(StoryList).show(self._summaries)
+        self._status(_stories(len(self._summaries)))
+
+    def _start_search(self, *, now: bool = False) -> None:
+        """Debounce, then search; a blank query shows everything at once."""
+        self._search_generation += 1
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        query = self._query()
+        if not query:
+            self._show_all()
+            return
+        generation = self._search_generation
+        if now:
+            self.run_search(query, generation)
+            return
+
+        def fire() -> None:
+            self._search_timer = None
+            self.run_search(query, generation)
+
+        self._search_timer = self.set_timer(DEBOUNCE, fire)
+
+    def _open(self, story_id: str, *, focus_reader: bool) -> None:
+        self._story_token += 1
+        self._focus_reader_on_load = focus_reader
+        self.query_one(Reader).border_title = "Story (loading…)"
+        self.load_story(story_id, self._story_token)
+
+    def _copy(self, contacts: Sequence[Contact], summary: str) -> None:
+        """OSC 52 now, the native tool in a worker; the notice comes when both are done."""
+        text = sanitize(format_contacts(contacts))
+        self.app.copy_to_clipboard(text)
+        self.copy_with_native_tool(text, sanitize_line(summary))
+
+    def _nothing_to_copy(self) -> None:
+        if self.query_one(Reader).story is None:
+            self.notify("Open a story first: its contacts are what c and C copy.", markup=False)
+        else:
+            self.notify("This story prints no contacts.", severity="warning", markup=False)

@@ -1,0 +1,157 @@
+"""The reader: one story, its search terms marked, n/N to walk the hits, related stories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from enews_tui.model import Story, StorySummary
+from enews_tui.render import story_date_line
+from enews_tui.tui.widgets.story_list import term_spans, terms_pattern
+
+#: Styles resolved against the theme, so marks read well in dark and light themes.
+MARK_STYLE = "bold $text-warning on $warning-muted"
+CURRENT_STYLE = "bold $text on $warning"
+
+
+@dataclass
+class _Block:
+    """A block of story text on screen and where the search terms occur in it."""
+
+    widget: Static
+    text: str
+    spans: list[tuple[int, int]]
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """A story as clean text; every string is shown with markup off (archived text is untrusted)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_hit", "Next hit"),
+        Binding("N", "previous_hit", "Prev hit"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    @dataclass
+    class RelatedChosen(Message):
+        """A related story was chosen to read."""
+
+        story_id: str
+
+    @dataclass
+    class HitChanged(Message):
+        """The current hit moved (or there are no hits): `index` of `total`, 0-based."""
+
+        index: int
+        total: int
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """An empty reader with a hint."""
+        super().__init__(id=id, classes=classes)
+        self.story: Story | None = None
+        self._blocks: list[_Block] = []
+        self._hits: list[tuple[int, int]] = []  # (block index, span index), in reading order
+        self._current = -1
+
+    def compose_placeholder(self, text: str) -> None:
+        """Show a hint instead of a story."""
+        self.story = None
+        self._blocks, self._hits, self._current = [], [], -1
+        self.remove_children()
+        self.mount(Static(Content(text), classes="reader-placeholder"))
+
+    def show_story(
+        self, story: Story, related: Sequence[StorySummary], terms: Sequence[str]
+    ) -> None:
+        """Show `story` from the top, with `terms` marked."""
+        self.story = story
+        pattern = terms_pattern(terms)
+        self._blocks = []
+
+        def block(text: str, classes: str) -> Static:
+            widget = Static(Content(text), classes=classes)
+            self._blocks.append(_Block(widget, text, term_spans(text, pattern)))
+            return widget
+
+        widgets: list[Static | OptionList] = [block(story.title, "reader-title")]
+        if when := story_date_line(story):
+            widgets.append(block(when, "reader-when"))
+        if story.teaser:
+            widgets.append(block(story.teaser, "reader-teaser"))
+        for section in story.sections:
+            if section.heading:
+                widgets.append(block(section.heading, "reader-heading"))
+            widgets.extend(block(p, "reader-paragraph") for p in section.paragraphs)
+        if story.byline and (line := _byline_text(story)):
+            widgets.append(block(line, "reader-byline"))
+        if related:
+            widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
+            options = [Option(Content(r.title), id=r.id) for r in related]
+            widgets.append(OptionList(*options, id="related", markup=False))
+        self._hits = [(b, s) for b, blk in enumerate(self._blocks) for s in range(len(blk.spans))]
+        self._current = -1
+        for blk in self._blocks:
+            self._paint(blk, None)
+        self.remove_children()
+        self.mount_all(widgets)
+        self.scroll_home(animate=False)
+        self.post_message(self.HitChanged(-1, len(self._hits)))
+
+    @property
+    def hit_count(self) -> int:
+        """How many marked words the open story has."""
+        return len(self._hits)
+
+    def _paint(self, blk: _Block, current: int | None) -> None:
+        """Render a block with its marks; span `current` (if any) stands out."""
+        content = Content(blk.text)
+        for i, (start, end) in enumerate(blk.spans):
+            content = content.stylize(CURRENT_STYLE if i == current else MARK_STYLE, start, end)
+        blk.widget.update(content)
+
+    def _go_to_hit(self, index: int) -> None:
+        """Make hit `index` current and scroll it into view."""
+        if not self._hits:
+            self.notify("No search hits in this story", severity="warning", markup=False)
+            return
+        if 0 <= self._current < len(self._hits):
+            old_block, _ = self._hits[self._current]
+            self._paint(self._blocks[old_block], None)
+        self._current = index % len(self._hits)
+        block_index, span_index = self._hits[self._current]
+        blk = self._blocks[block_index]
+        self._paint(blk, span_index)
+        self.scroll_to_center(blk.widget, animate=False)
+        self.post_message(self.HitChanged(self._current, len(self._hits)))
+
+    def action_next_hit(self) -> None:
+        """Jump to the next marked word."""
+        self._go_to_hit(self._current + 1)
+
+    def action_previous_hit(self) -> None:
+        """Jump to the previous marked word."""
+        self._go_to_hit(self._current - 1 if self._current >= 0 else -1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A related story was chosen."""
+        event.stop()
+        if event.option.id:
+            self.post_message(self.RelatedChosen(event.option.id))
+
+
+def _byline_text(story: Story) -> str:
+    """`Profile by Kaitlin Melanson, Web Communications`."""
+    b = story.byline
+    if b is None:
+        return ""
+    who = " ".join(x for x in (b.kind, "by" if b.kind and b.author else None, b.author) if x)
+    return ", ".join(x for x in (who, b.organization) if x)

@@ -1,0 +1,227 @@
+"""A virtual list of stories or search hits: one widget, however many rows (Line API)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from enews_tui.model import SearchHit, StorySummary
+
+Row = StorySummary | SearchHit
+DATE_WIDTH = 10
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], base: Style, mark: Style) -> list[Segment]:
+    """`text` as segments, the (start, end) spans in the `mark` style."""
+    segments: list[Segment] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        if start > pos:
+            segments.append(Segment(text[pos:start], base))
+        segments.append(Segment(text[start:end], base + mark))
+        pos = end
+    if pos < len(text):
+        segments.append(Segment(text[pos:], base))
+    return segments
+
+
+def term_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Where the search terms occur in `text` (for marking titles)."""
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+class StoryList(ScrollView, can_focus=True):
+    """Stories newest first, or ranked hits with their matched words marked.
+
+    Only the lines on screen are rendered, so 100k rows cost what 30 do.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", show=True),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "story-list--cursor",
+        "story-list--date",
+        "story-list--mark",
+        "story-list--snippet",
+        "story-list--more",
+    }
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another story."""
+
+        story_id: str
+
+    @dataclass
+    class Selected(Message):
+        """A story was chosen to read (enter or a click)."""
+
+        story_id: str
+
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """An empty list; the screen fills it with `show`."""
+        super().__init__(id=id, classes=classes)
+        self._rows: Sequence[Row] = ()
+        self._pattern: re.Pattern[str] | None = None
+        self._more = 0
+        self._line_height = 1
+
+    @property
+    def rows(self) -> Sequence[Row]:
+        """The rows shown, in order."""
+        return self._rows
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the story under the cursor, if any."""
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor].id
+        return None
+
+    def show(self, rows: Sequence[Row], *, terms: Sequence[str] = (), more: int = 0) -> None:
+        """Replace the rows (cheap at any size: nothing is rendered until it is on screen)."""
+        self._rows = rows
+        self._pattern = terms_pattern(terms)
+        self._more = more
+        self._line_height = 2 if any(isinstance(r, SearchHit) for r in rows[:1]) else 1
+        lines = len(rows) * self._line_height + (1 if more else 0)
+        self.virtual_size = Size(self.size.width, lines)
+        self.set_reactive(StoryList.cursor, 0)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+        if rows:
+            self.post_message(self.Highlighted(rows[0].id))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor on screen and announce the story under it."""
+        self.refresh()
+        height = self._line_height
+        self.scroll_to_region(
+            Region(0, new * height, 1, height), animate=False, force=True, immediate=True
+        )
+        if 0 <= new < len(self._rows):
+            self.post_message(self.Highlighted(self._rows[new].id))
+
+    def validate_cursor(self, cursor: int) -> int:
+        """The cursor stays on a row."""
+        return max(0, min(cursor, len(self._rows) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The virtual width follows the widget (no horizontal scrolling)."""
+        self.virtual_size = Size(event.size.width, self.virtual_size.height)
+
+    def render_line(self, y: int) -> Strip:
+        """One screen line: a row's title line or its snippet line."""
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        base = self.rich_style
+        index, part = divmod(line, self._line_height)
+        if index >= len(self._rows):
+            if self._more and index == len(self._rows) and part == 0:
+                style = base + self.get_component_rich_style("story-list--more")
+                text = f" … {self._more:,} more: refine the query to see them"
+                return Strip([Segment(text, style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("story-list--cursor")
+        mark = self.get_component_rich_style("story-list--mark", partial=True)
+        if part == 0:
+            strip = self._title_line(row, width, base, mark)
+        else:
+            snippet = row.snippet if isinstance(row, SearchHit) else ""
+            style = base + self.get_component_rich_style("story-list--snippet", partial=True)
+            spans = row.spans if isinstance(row, SearchHit) else ()
+            segments = [Segment("   ", style), *_marked(snippet, spans, style, mark)]
+            strip = Strip(segments).adjust_cell_length(width, base)
+        return strip.apply_offsets(0, line)
+
+    def _title_line(self, row: Row, width: int, base: Style, mark: Style) -> Strip:
+        """` title ……… 2008-07-23`, the title's search terms marked."""
+        date = row.date.isoformat() if row.date else ""
+        title_width = max(1, width - DATE_WIDTH - 3)
+        title = Strip(
+            [
+                Segment(" ", base),
+                *_marked(row.title, term_spans(row.title, self._pattern), base, mark),
+            ]
+        ).adjust_cell_length(title_width + 1, base)
+        date_style = base + self.get_component_rich_style("story-list--date", partial=True)
+        tail = Strip([Segment(" ", base), Segment(date.rjust(DATE_WIDTH), date_style)])
+        return Strip.join([title, tail]).adjust_cell_length(width, base)
+
+    def _row_at(self, y: int) -> int | None:
+        """The row index under widget line `y`, if any."""
+        index = (self.scroll_offset.y + y) // self._line_height
+        return index if 0 <= index < len(self._rows) else None
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor there and opens the story."""
+        index = self._row_at(event.y)
+        if index is not None:
+            self.cursor = index
+            self.action_select()
+
+    def action_select(self) -> None:
+        """Open the story under the cursor."""
+        if story_id := self.highlighted_id:
+            self.post_message(self.Selected(story_id))
+
+    def action_cursor_down(self) -> None:
+        """Next row."""
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        """Previous row."""
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        """A screenful down."""
+        self.cursor += max(1, self.size.height // self._line_height - 1)
+
+    def action_page_up(self) -> None:
+        """A screenful up."""
+        self.cursor -= max(1, self.size.height // self._line_height - 1)
+
+    def action_first(self) -> None:
+        """The first row."""
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """The last row."""
+        self.cursor = len(self._rows) - 1
+
+
+def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    """A case-insensitive pattern matching the terms at word starts (prefixes included)."""
+    words = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
