@@ -27,7 +27,8 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 
-#: Typing pauses this long before a search starts, so a burst of keys costs one search.
+#: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
+#: one search; the first key after a pause searches at once.
 DEBOUNCE = 0.15
 #: Hits fetched (with snippets) per query; the count shows how many more there are.
 SEARCH_LIMIT = 200
@@ -115,6 +116,7 @@ class MainScreen(Screen[None]):
         self._summaries: list[StorySummary] = []
         self._search_generation = 0
         self._search_timer: Timer | None = None
+        self._last_keystroke = 0.0
         self._terms: tuple[str, ...] = ()
         self._story_token = 0
         self._focus_reader_on_load = False
@@ -391,7 +393,9 @@ class MainScreen(Screen[None]):
             self._show_all()
             return
         generation = self._search_generation
-        if now:
+        quiet = time.monotonic() - self._last_keystroke >= DEBOUNCE
+        self._last_keystroke = time.monotonic()
+        if now or quiet:  # the first key after a pause searches at once; a burst waits
             self.run_search(query, generation)
             return
 

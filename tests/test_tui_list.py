@@ -1,0 +1,173 @@
+"""The story list at scale, search timing and races, and keys that must not leak out of typing.
+
+These use an in-memory index (tests/tui_fake.py): 100k parsed stories would take minutes to index,
+and the races need a search whose speed the test controls.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from typing import Literal
+
+from textual.widgets import Input, Static
+
+from enews_tui.model import SearchResult
+from enews_tui.tui.app import EnewsApp
+from enews_tui.tui.screens.main import MainScreen
+from enews_tui.tui.widgets.story_list import StoryList
+from tests.tui_fake import FakeIndex, make_story
+
+
+def _app(index: FakeIndex) -> EnewsApp:
+    return EnewsApp(index.archive, index)
+
+
+def _status(app: EnewsApp) -> str:
+    return str(app.screen.query_one("#search-status", Static).content)
+
+
+async def test_100k_stories_are_one_widget_and_end_reaches_the_last() -> None:
+    index = FakeIndex([make_story(n) for n in range(100_000)])
+    app = _app(index)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        stories = app.screen.query_one(StoryList)
+        assert len(stories.rows) == 100_000
+        assert _status(app) == "100,000 stories"
+        assert len(list(app.screen.walk_children())) < 60  # no widget per row
+        started = time.perf_counter()
+        await pilot.press("end")
+        assert time.perf_counter() - started < 1.0
+        assert stories.highlighted_id == "story-099999"
+        await pilot.press("home", "j", "j", "down", "k")
+        assert stories.cursor == 2
+
+
+async def test_keystroke_to_updated_list_at_100k() -> None:
+    """Type a query one key at a time and time each keystroke until the list shows its hits."""
+    index = FakeIndex([make_story(n) for n in range(100_000)])
+    app = _app(index)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        search = app.screen.query_one("#search", Input)
+        stories = app.screen.query_one(StoryList)
+        search.focus()
+        timings = []
+        for query in ("9", "99", "999", "9999", "99999", "999", "99", "9"):
+            await pilot.pause(0.2)  # a pause between keys: no debounce wait
+            before = stories.rows
+            started = time.perf_counter()
+            search.value = query
+            while stories.rows is before:
+                await pilot.pause(0.005)
+            timings.append(time.perf_counter() - started)
+            assert all("9" in r.title for r in stories.rows)
+        # A Python substring scan of 100k titles, the list update and a frame.
+        p50 = statistics.median(timings) * 1000
+        p95 = statistics.quantiles(timings, n=20)[-1] * 1000
+        print(f"keystroke to list at 100k (fake search): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+        assert max(timings) < 2.0
+
+
+class SlowFirstIndex(FakeIndex):
+    """The first query is slow, so the second answers first: the first must then be dropped."""
+
+    def __init__(self) -> None:
+        super().__init__([make_story(n, title=t) for n, t in enumerate(_TITLES)])
+        self.release = threading.Event()
+        self.started: list[str] = []
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 50,
+        sort: Literal["relevance", "date"] = "relevance",
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Block on "c" until released."""
+        self.started.append(query)
+        if query == "c":
+            self.release.wait(5)
+        return super().search(query, limit=limit, sort=sort, snippets=snippets)
+
+
+_TITLES = ["council votes", "campus news", "concert tonight", "council elects chair"]
+
+
+async def test_a_stale_answer_never_replaces_a_fresh_one() -> None:
+    index = SlowFirstIndex()
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        search = app.screen.query_one("#search", Input)
+        search.focus()
+        await pilot.press("c")
+        await pilot.pause(0.3)  # the debounce fired: "c" is searching (and stuck)
+        assert index.started == ["c"]
+        await pilot.press(*"oun")
+        await pilot.pause(0.3)
+        stories = app.screen.query_one(StoryList)
+        assert [r.title for r in stories.rows] == ["council votes", "council elects chair"]
+        index.release.set()  # now the slow "c" answers
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r.title for r in stories.rows] == ["council votes", "council elects chair"]
+        assert _status(app).startswith("2 of")
+
+
+async def test_a_burst_of_keys_costs_one_search() -> None:
+    index = FakeIndex([make_story(n, title=t) for n, t in enumerate(_TITLES)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#search", Input).focus()
+        await pilot.press(*"council")
+        await pilot.pause(0.4)
+        await app.screen.workers.wait_for_complete()
+        assert index.searches[-1] == "council"
+        assert len(index.searches) <= 2
+
+
+async def test_letter_keys_type_in_the_search_bar_and_trigger_nothing() -> None:
+    index = FakeIndex([make_story(n) for n in range(5)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.press("enter")  # open the first story, so c/C/n would have work to do
+        await app.screen.workers.wait_for_complete()
+        await pilot.press("slash")
+        await pilot.press(*"qcCnNjk", "question_mark")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, MainScreen)  # ? typed, no help screen
+        assert app.screen.query_one("#search", Input).value == "qcCnNjk?"
+        assert app.clipboard == ""
+
+
+async def test_a_malformed_query_is_shown_inline_and_typing_goes_on() -> None:
+    index = FakeIndex([make_story(n, title=t) for n, t in enumerate(_TITLES)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#search", Input).focus()
+        await pilot.press(*"(council")
+        await pilot.pause(0.3)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert _status(app) == "missing closing parenthesis"
+        assert "-error" in app.screen.query_one("#search-status").classes
+        assert app.focused is app.screen.query_one("#search", Input)
+        await pilot.press("backspace", *"s")
+        assert app.screen.query_one("#search", Input).value == "(councis"
+        app.screen.query_one("#search", Input).value = "council"
+        await pilot.pause(0.3)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert _status(app) == "2 of 4 stories"
