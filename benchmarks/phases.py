@@ -1,0 +1,173 @@
+"""Benchmark phases, each run in its own child process: `python -m benchmarks.phases NAME ARGS OUT`.
+
+ARGS is a JSON object; the phase writes its JSON result to the file OUT. Running each phase in a
+fresh process keeps one phase's memory and caches out of the next one's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import baselines
+from benchmarks.measure import summary_ms
+from benchmarks.queries import KINDS, make_queries
+
+
+def _open(args: dict[str, Any]) -> Any:
+    """The project's index for the benchmark archive, in the benchmark's cache folder."""
+    from enews_tui.archive import Archive
+    from enews_tui.index import open_index
+
+    return open_index(Archive(Path(args["archive"])), cache_root=Path(args["cache"]))
+
+
+def build(args: dict[str, Any]) -> dict[str, Any]:
+    """Full build through the project's index API: parse and index every page."""
+    started = time.perf_counter()
+    with _open(args) as ix:
+        opened = time.perf_counter()
+        report = ix.refresh(rebuild=True)
+        done = time.perf_counter()
+        count = ix.count()
+        summaries = ix.summaries()
+        listed = time.perf_counter()
+        newest = summaries[0] if summaries else None
+        story = ix.story(newest.id) if newest else None
+    return {
+        "open": opened - started,
+        "seconds": done - opened,
+        "indexed": report.indexed,
+        "skipped": len(report.skipped),
+        "skip_reasons": sorted({s.reason for s in report.skipped})[:5],
+        "count": count,
+        "list_seconds": listed - done,
+        "newest_title": newest.title if newest else None,
+        "newest_teaser": story.teaser if story else None,
+    }
+
+
+def refresh(args: dict[str, Any]) -> dict[str, Any]:
+    """One incremental refresh (open included separately)."""
+    started = time.perf_counter()
+    with _open(args) as ix:
+        opened = time.perf_counter()
+        report = ix.refresh()
+        done = time.perf_counter()
+    return {
+        "open": opened - started,
+        "seconds": done - opened,
+        "indexed": report.indexed,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+    }
+
+
+def whoosh_build(args: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh alone on the pre-parsed documents, default or multi-process writer."""
+    started = time.perf_counter()
+    n = baselines.whoosh_build(Path(args["docs"]), Path(args["dir"]), int(args["procs"]))
+    return {"seconds": time.perf_counter() - started, "indexed": n}
+
+
+def fts_build(args: dict[str, Any]) -> dict[str, Any]:
+    """SQLite FTS5 on the pre-parsed documents."""
+    started = time.perf_counter()
+    n = baselines.fts_build(Path(args["docs"]), Path(args["db"]))
+    return {"seconds": time.perf_counter() - started, "indexed": n}
+
+
+def _latencies(
+    queries: list[Any], run: Callable[[Any], object], warm: int = 3
+) -> tuple[list[float], int]:
+    """Seconds per query (after a few warm-up queries) and how many failed."""
+    for q in queries[:warm]:
+        try:
+            run(q)
+        except Exception:  # a failing query is counted below
+            pass
+    times, failed = [], 0
+    for q in queries:
+        started = time.perf_counter()
+        try:
+            run(q)
+        except Exception:  # reported as a count; the run goes on
+            failed += 1
+            continue
+        times.append(time.perf_counter() - started)
+    return times, failed
+
+
+def search(args: dict[str, Any]) -> dict[str, Any]:
+    """In-process search latency per query kind: the project, Whoosh alone, FTS5."""
+    queries = make_queries(int(args["seed"]), int(args["count"]), int(args["per_kind"]))
+    out: dict[str, Any] = {}
+    ix = _open(args)
+    try:
+        for kind in KINDS:
+            times, failed = _latencies(queries[kind], lambda q: ix.search(q.text, snippets=True))
+            totals = [ix.search(q.text, limit=1, snippets=False).total for q in queries[kind][:50]]
+            nosnip, _ = _latencies(queries[kind], lambda q: ix.search(q.text, snippets=False))
+            out[f"app/{kind}"] = {
+                **summary_ms(times),
+                "failed": failed,
+                "median_hits": sorted(totals)[len(totals) // 2] if totals else 0,
+                "nosnippets": summary_ms(nosnip),
+                "examples": [q.text for q in queries[kind][:3]],
+            }
+    finally:
+        ix.close()
+    if args.get("whoosh"):
+        ws = baselines.WhooshSearch(Path(args["whoosh"]))
+        try:
+            for kind in KINDS:
+                hl, failed = _latencies(queries[kind], lambda q: ws.search(q.text, True))
+                plain, _ = _latencies(queries[kind], lambda q: ws.search(q.text, False))
+                out[f"whoosh/{kind}"] = {**summary_ms(hl), "failed": failed}
+                out[f"whoosh-nohl/{kind}"] = summary_ms(plain)
+        finally:
+            ws.close()
+    if args.get("fts"):
+        fts = baselines.FtsSearch(Path(args["fts"]))
+        try:
+            for kind in KINDS:
+                if kind == "typo":
+                    continue
+                times, failed = _latencies(queries[kind], fts.search)
+                out[f"fts/{kind}"] = {**summary_ms(times), "failed": failed}
+        finally:
+            fts.close()
+    return out
+
+
+def keystroke(args: dict[str, Any]) -> dict[str, Any]:
+    """Keystroke to updated list in the app, through Textual's Pilot."""
+    from benchmarks.pilot import measure_keystrokes
+
+    return measure_keystrokes(args)
+
+
+PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "build": build,
+    "refresh": refresh,
+    "whoosh_build": whoosh_build,
+    "fts_build": fts_build,
+    "search": search,
+    "keystroke": keystroke,
+}
+
+
+def main(argv: list[str]) -> int:
+    """Run the phase named in `argv` and write its result."""
+    name, raw, out = argv
+    result = PHASES[name](json.loads(raw))
+    Path(out).write_text(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
