@@ -1,0 +1,202 @@
+"""Writing the index: a full build into a fresh folder, or an incremental, kill-safe refresh."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.writing import IndexWriter
+
+from enews_tui.archive import Archive, ArchiveFile
+from enews_tui.index.parse import Parsed, Parser, default_parser, parse_all
+from enews_tui.index.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.store import DB_NAME, FileState, Row, SkipRow, Store
+from enews_tui.model import RefreshReport, Skipped
+
+#: Stories per Whoosh commit in an incremental refresh: a kill loses at most this much work.
+BATCH = 2000
+#: Whoosh's writer memory (MB per process) before it spills sorted runs to disk.
+LIMIT_MB = 96
+ENV_PROCS = "ENEWS_TUI_INDEX_PROCS"
+
+
+def _writer(ix: Any, *, full: bool) -> IndexWriter:
+    """A single writer fed by parallel parsers, or Whoosh's own multiprocess writer when asked."""
+    procs = int(os.environ.get(ENV_PROCS, "1") or 1)
+    if full and procs > 1:
+        return ix.writer(procs=procs, limitmb=LIMIT_MB // procs, multisegment=True)
+    return ix.writer(limitmb=LIMIT_MB)
+
+
+class Builder:
+    """One refresh's work: parse the files that need it and write them."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        parser: Parser | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.archive = archive
+        self.parser = parser if parser is not None else default_parser()
+        self.progress = progress or (lambda _done, _total: None)
+
+    def _parsed(self, files: Sequence[ArchiveFile]) -> Iterable[list[Parsed]]:
+        done = 0
+        self.progress(0, len(files))
+        for chunk in parse_all(self.archive.root, files, self.parser):
+            yield chunk
+            done += len(chunk)
+            self.progress(done, len(files))
+
+    def full(
+        self, location: Path, files: Sequence[ArchiveFile], old: dict[str, FileState]
+    ) -> tuple[str, RefreshReport]:
+        """Build from scratch into `tmp-*`, renamed `b-*` when complete; returns that name."""
+        stamp = f"{time.time_ns():x}-{os.getpid()}"
+        tmp = location / f"tmp-{stamp}"
+        tmp.mkdir()
+        try:
+            ix = windex.create_in(str(tmp), make_schema())
+            store = Store(tmp / DB_NAME, create=True)
+            store.set_meta("schema", str(SCHEMA_VERSION))
+            store.set_meta("archive", self.archive.key)
+            writer = _writer(ix, full=True)
+            words: Counter[str] = Counter()
+            ids: set[str] = set()
+            try:
+                rows: list[Row] = []
+                skips: list[SkipRow] = []
+                for chunk in self._parsed(files):
+                    for p in chunk:
+                        if p.row is not None and p.fields is not None:
+                            writer.add_document(**p.fields)
+                            rows.append(p.row)
+                            ids.add(p.row.id)
+                            words.update(p.words)
+                        elif p.skip is not None:
+                            skips.append(p.skip)
+                    if len(rows) >= 500:
+                        store.apply(rows, skips, (), ())
+                        rows, skips = [], []
+                store.apply(rows, skips, (), ())
+                store.add_words(words)
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                store.checkpoint()
+                skipped = store.skipped()
+                store.close()
+            final = location / f"b-{stamp}"
+            os.rename(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        removed = sum(1 for s in old.values() if s.id is not None and s.id not in ids)
+        report = RefreshReport(
+            indexed=len(ids), removed=removed, skipped=tuple(Skipped(s, r) for s, r in skipped)
+        )
+        return final.name, report
+
+    def incremental(self, folder: Path, files: Sequence[ArchiveFile]) -> RefreshReport:
+        """Parse new and changed files, drop deleted ones; safe to kill at any point."""
+        store = Store(folder / DB_NAME)
+        try:
+            return self._incremental(folder, store, files)
+        finally:
+            store.close()
+
+    def _incremental(
+        self, folder: Path, store: Store, files: Sequence[ArchiveFile]
+    ) -> RefreshReport:
+        states = store.file_states()
+        pending = store.pending()
+        scanned = {f.source for f in files}
+        todo: list[ArchiveFile] = []
+        unchanged = 0
+        for f in files:
+            st = states.get(f.source)
+            if (
+                st is None
+                or (st.size, st.mtime_ns) != (f.size, f.mtime_ns)
+                or (st.id is not None and st.id != f.id)
+                or f.id in pending
+                or st.id in pending
+            ):
+                todo.append(f)
+            elif st.id is not None:
+                unchanged += 1
+        gone = [s for s in states if s not in scanned]
+        removed = sum(1 for s in gone if states[s].id is not None)
+        doomed = {states[s].id for s in gone} | {
+            states[f.source].id for f in todo if f.source in states
+        }
+        doomed |= pending
+        doomed.discard(None)
+        stale = sorted(i for i in doomed if i is not None)
+        indexed = 0
+        if todo or stale or gone:
+            store.mark_pending([*stale, *(f.id for f in todo)])
+            indexed = self._write(folder, store, todo, stale, gone)
+        skipped = tuple(Skipped(s, r) for s, r in store.skipped())
+        return RefreshReport(indexed=indexed, unchanged=unchanged, removed=removed, skipped=skipped)
+
+    def _write(
+        self,
+        folder: Path,
+        store: Store,
+        todo: Sequence[ArchiveFile],
+        stale: list[str],
+        gone: list[str],
+    ) -> int:
+        """Whoosh first, then SQLite, batch by batch; the pending list covers a kill in between."""
+        ix = windex.open_dir(str(folder), schema=make_schema())
+        first = True
+        rows: list[Row] = []
+        skips: list[SkipRow] = []
+        docs: list[dict[str, Any]] = []
+        words: Counter[str] = Counter()
+        indexed = 0
+
+        def commit(last: bool) -> None:
+            nonlocal first, rows, skips, docs, indexed
+            writer = _writer(ix, full=False)
+            try:
+                if first:
+                    for story_id in stale:
+                        writer.delete_by_term("id", story_id)
+                for doc in docs:
+                    writer.add_document(**doc)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            store.apply(
+                rows, skips, gone if first else (), stale if first else (), clear_pending=last
+            )
+            indexed += len(rows)
+            first, rows, skips, docs = False, [], [], []
+
+        for chunk in self._parsed(todo):
+            for p in chunk:
+                if p.row is not None and p.fields is not None:
+                    rows.append(p.row)
+                    docs.append(p.fields)
+                    words.update(p.words)
+                elif p.skip is not None:
+                    skips.append(p.skip)
+            if len(docs) >= BATCH:
+                commit(last=False)
+        commit(last=True)
+        if words:
+            store.add_words(words)
+        ix.close()
+        return indexed

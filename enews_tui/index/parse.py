@@ -1,0 +1,122 @@
+"""Turning archive files into index rows, in this process or in a pool of worker processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from enews_tui.archive import Archive, ArchiveFile
+from enews_tui.index.schema import story_fields
+from enews_tui.index.snippets import fold
+from enews_tui.index.store import Row, SkipRow, make_row
+from enews_tui.model import PageError, Story
+
+#: `parse_story(raw, name, story_id) -> Story`; module-level, so worker processes can import it.
+Parser = Callable[[bytes, str, str | None], Story]
+#: Files per task sent to a worker: large enough to pay for the pickling, small enough to balance.
+CHUNK = 32
+#: Fewer files than this are parsed in the calling process (starting workers costs ~0.3 s).
+PARALLEL_MIN = 200
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,24}")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file's outcome: a row and its Whoosh document, or the reason it was skipped."""
+
+    row: Row | None
+    fields: dict[str, Any] | None
+    words: frozenset[str]
+    skip: SkipRow | None
+
+
+def default_parser() -> Parser:
+    """The extractor's `parse_story` (imported late: bs4 is slow to import)."""
+    import importlib
+
+    parser: Parser = importlib.import_module("enews_tui.extract").parse_story
+    return parser
+
+
+def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
+    """Read and parse one file; never raises (a skip carries the reason)."""
+    try:
+        raw = Archive(root).read(file)
+        story = parser(raw, file.source, file.id)
+    except PageError as exc:
+        return _skip(file, str(exc) or type(exc).__name__)
+    except Exception as exc:  # the extractor promises PageError only; a bug still skips one file
+        return _skip(file, f"extractor failed: {type(exc).__name__}: {exc}")
+    if story.id != file.id or story.source != file.source:
+        story = dataclasses.replace(story, id=file.id, source=file.source)
+    fields = story_fields(story)
+    text = " ".join((story.title, fields["teaser"], fields["body"]))
+    words = frozenset(fold(w) for w in _SPELL_WORD.findall(text))
+    return Parsed(make_row(story, file.size, file.mtime_ns), fields, words, None)
+
+
+def _skip(file: ArchiveFile, reason: str) -> Parsed:
+    reason = " ".join(reason.split())[:300] or "unreadable"
+    return Parsed(None, None, frozenset(), SkipRow(file.source, file.size, file.mtime_ns, reason))
+
+
+def parse_chunk(root: str, files: Sequence[ArchiveFile], parser: Parser) -> list[Parsed]:
+    """A worker's task: parse a run of files."""
+    _slow_down()
+    return [parse_file(Path(root), f, parser) for f in files]
+
+
+def _slow_down() -> None:
+    """Tests set ENEWS_TUI_TEST_PARSE_DELAY (seconds per chunk) to kill a build mid-way."""
+    delay = os.environ.get("ENEWS_TUI_TEST_PARSE_DELAY")
+    if delay:
+        import time
+
+        time.sleep(float(delay))
+
+
+def parse_all(
+    root: Path, files: Sequence[ArchiveFile], parser: Parser, *, workers: int | None = None
+) -> Iterator[list[Parsed]]:
+    """Parsed chunks of `files`, in completion order; in worker processes when there are many."""
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if len(files) < PARALLEL_MIN or workers < 2:
+        for chunk in chunks:
+            yield parse_chunk(str(root), chunk, parser)
+        return
+    yield from _parse_pool(root, chunks, parser, workers)
+
+
+def _parse_pool(
+    root: Path, chunks: list[Sequence[ArchiveFile]], parser: Parser, workers: int
+) -> Iterator[list[Parsed]]:
+    """The chunks through a process pool, a few in flight per worker so memory stays bounded."""
+    # spawn, not fork: the TUI refreshes from a thread, and forking a threaded process can hang.
+    context = multiprocessing.get_context("spawn")
+    todo = list(reversed(chunks))
+    running: dict[Future[list[Parsed]], Sequence[ArchiveFile]] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            while todo or running:
+                while todo and len(running) < workers * 3:
+                    chunk = todo.pop()
+                    running[pool.submit(parse_chunk, str(root), chunk, parser)] = chunk
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        yield parse_chunk(str(root), chunk, parser)
+        finally:
+            for future in running:
+                future.cancel()

@@ -1,0 +1,222 @@
+"""Searching: parse, run, build hits with snippets; suggestions and related stories."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from whoosh import query as wq
+from whoosh.qparser.default import QueryParser
+from whoosh.searching import Searcher
+
+from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_parser
+from enews_tui.index.schema import DEFAULT_FIELDS, body_text
+from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem, story_text
+from enews_tui.index.store import Store
+from enews_tui.model import QueryError, SearchHit, SearchResult, StorySummary
+
+__all__ = ["make_parser", "check", "search", "highlight_terms", "related"]
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
+_SUGGEST_WORD = re.compile(r"(?<![\w:*?~])([^\W\d_]{3,})(?![\w:*?~])")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def check(text: str) -> None:
+    """Raise QueryError for a query that cannot be read (used when the index is empty)."""
+    if text.strip():
+        check_and_rewrite(text)
+
+
+def parse(qparser: QueryParser, text: str) -> wq.Query:
+    """The Whoosh query for `text`; QueryError with one line when it cannot be read."""
+    rewritten = check_and_rewrite(text)
+    try:
+        q = qparser.parse(rewritten)
+    except QueryError:
+        raise
+    except Exception as exc:
+        raise QueryError(_one_line(exc)) from None
+    return _tune(q)
+
+
+def _tune(q: wq.Query) -> wq.Query:
+    """Typo queries keep their first letter: scanning every term of a large index is slow."""
+    if isinstance(q, wq.FuzzyTerm) and q.prefixlength == 0 and len(q.text) > 3:
+        q.prefixlength = 1
+    elif not q.is_leaf():
+        for child in q.children():
+            _tune(child)
+    return q
+
+
+def _terms(searcher: Searcher | None, q: wq.Query) -> Terms:
+    """The query's terms, with typo terms expanded to the words the index holds."""
+    terms = collect_terms(q)
+    if searcher is not None and terms.fuzzy:
+        reader = searcher.reader()
+        for fieldname, text, maxdist in terms.fuzzy:
+            prefix = 1 if len(text) > 3 else 0
+            found = reader.terms_within(fieldname, text, maxdist, prefix=prefix)
+            terms.stems.update(w for w in found if isinstance(w, str))
+        terms.fuzzy.clear()
+    return terms
+
+
+def _reader_terms(text: str, terms: Terms) -> tuple[str, ...]:
+    """Query words as typed (when they match) plus stems and prefixes: the reader marks words
+    starting with any of them."""
+    words = {fold(w) for w in re.findall(r"\w+", text) if stem(fold(w)) in terms.stems}
+    return tuple(sorted(words | terms.stems | terms.prefixes))
+
+
+def highlight_terms(qparser: QueryParser, searcher: Searcher | None, text: str) -> tuple[str, ...]:
+    """The words to mark in the reader for `text` (empty for a blank or unreadable query)."""
+    if not text.strip():
+        return ()
+    try:
+        return _reader_terms(text, _terms(searcher, parse(qparser, text)))
+    except QueryError:
+        return ()
+
+
+def search(
+    qparser: QueryParser,
+    searcher: Searcher,
+    store: Store,
+    text: str,
+    *,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    snippets: bool,
+) -> SearchResult:
+    """Run one query against an open searcher and the SQLite sidecar."""
+    if not text.strip():
+        return _everything(store, text, limit, snippets)
+    q = parse(qparser, text)
+    terms = _terms(searcher, q)
+    try:
+        if sort == "date":
+            results = searcher.search(q, limit=limit, sortedby="date", reverse=True)
+        else:
+            results = searcher.search(q, limit=limit)
+        total = len(results)
+        found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
+    except QueryError:
+        raise
+    except Exception as exc:
+        raise QueryError(_one_line(exc)) from None
+    heads = store.heads([i for i, _ in found])
+    hits = []
+    for story_id, score in found:
+        if story_id not in heads:
+            continue  # a Whoosh document whose row a killed refresh had not written yet
+        title, date = heads[story_id]
+        snippet = ""
+        spans: tuple[tuple[int, int], ...] = ()
+        if snippets:
+            story = store.story(story_id)
+            if story is not None:
+                snippet, spans = make_snippet(story_text(story), terms)
+        hits.append(SearchHit(story_id, title, date, score, snippet, spans))
+    suggestion = _suggest(qparser, searcher, store, text) if total == 0 else None
+    return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))
+
+
+def _everything(store: Store, text: str, limit: int | None, snippets: bool) -> SearchResult:
+    """A blank query: every story, newest first."""
+    hits = tuple(
+        SearchHit(i, t, d, 0.0, _lead(lead) if snippets else "")
+        for i, t, d, lead in store.ordered(limit)
+    )
+    return SearchResult(text, store.count(), hits)
+
+
+def _lead(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
+
+
+def _known(searcher: Searcher, word: str) -> bool:
+    """Whether any default field holds the word (as its stem)."""
+    reader = searcher.reader()
+    term = stem(fold(word))
+    return any(reader.doc_frequency(f, term) for f in DEFAULT_FIELDS)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with transpositions, giving up (limit + 1) past `limit`."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _correct(store: Store, word: str) -> str | None:
+    """The closest known word (then the most common), within two edits (one for short words)."""
+    folded = fold(word)
+    limit = 1 if len(folded) <= 4 else 2
+    best: tuple[int, int, str] | None = None
+    for candidate, n in store.similar_words(folded):
+        d = _distance(folded, candidate, limit)
+        if 0 < d <= limit and (best is None or (d, -n) < best[:2]):
+            best = (d, -n, candidate)
+    return best[2] if best else None
+
+
+def _suggest(qparser: QueryParser, searcher: Searcher, store: Store, text: str) -> str | None:
+    """The query with its unknown words corrected, when that finds something."""
+    pieces: list[str] = []
+    last = 0
+    changed = False
+    for m in _SUGGEST_WORD.finditer(text):
+        word = m[1]
+        if word in _OPERATORS or _known(searcher, word):
+            continue
+        fixed = _correct(store, word)
+        if fixed is None:
+            continue
+        if word[:1].isupper():
+            fixed = fixed[:1].upper() + fixed[1:]
+        pieces += [text[last : m.start()], fixed]
+        last = m.end()
+        changed = True
+    if not changed:
+        return None
+    corrected = "".join(pieces) + text[last:]
+    try:
+        if searcher.search(parse(qparser, corrected), limit=1).scored_length() == 0:
+            return None
+    except Exception:
+        return None
+    return corrected
+
+
+def related(searcher: Searcher, store: Store, story_id: str, limit: int) -> list[StorySummary]:
+    """Stories most like `story_id`, by the key terms of its text (not itself)."""
+    docnum = searcher.document_number(id=story_id)
+    story = store.story(story_id)
+    if docnum is None or story is None:
+        return []
+    text = "\n".join(x for x in (story.title, story.teaser or "", body_text(story)) if x)
+    try:
+        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
+        ids = [hit["id"] for hit in results if hit["id"] != story_id]
+    except Exception:
+        return []
+    return store.summaries_of(ids[:limit])

@@ -1,0 +1,88 @@
+"""Snippets with match spans, found by stem (as the index matches), not by exact spelling."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from whoosh.lang.porter import stem as _porter
+from whoosh.support.charset import accent_map
+
+from enews_tui.index.query import Terms
+from enews_tui.index.schema import body_text
+from enews_tui.model import Story
+
+SNIPPET_CHARS = 200
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_ELLIPSIS = "…"
+
+
+def fold(word: str) -> str:
+    """Lowercase and strip accents, as the analyzer does."""
+    return word.lower().translate(accent_map)
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The index's stem of an already folded word."""
+    return str(_porter(word))
+
+
+def story_text(story: Story) -> str:
+    """The text a snippet is cut from: teaser, then the body, on one line."""
+    text = "\n".join(x for x in (story.teaser or "", body_text(story)) if x)
+    return " ".join(text.split())
+
+
+def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of every word of `text` the terms match."""
+    found: list[tuple[int, int, str]] = []
+    for m in _WORD.finditer(text):
+        folded = fold(m[0])
+        s = stem(folded)
+        if (
+            s in terms.stems
+            or folded in terms.stems
+            or any(folded.startswith(p) for p in terms.prefixes)
+            or any(p.fullmatch(folded) for p in terms.patterns)
+        ):
+            found.append((m.start(), m.end(), s))
+    return found
+
+
+def make_snippet(text: str, terms: Terms) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About SNIPPET_CHARS of `text` around its densest run of matches, and their spans."""
+    matches = word_matches(text, terms) if not terms.empty() else []
+    if not matches:
+        return _cut(text, 0), ()
+    best, best_score = 0, (-1, -1)
+    for i, (start, _end, _s) in enumerate(matches):
+        inside = [m for m in matches[i:] if m[1] <= start + SNIPPET_CHARS]
+        score = (len({m[2] for m in inside}), len(inside))
+        if score > best_score:
+            best, best_score = i, score
+    first = matches[best][0]
+    inside = [m for m in matches[best:] if m[1] <= first + SNIPPET_CHARS]
+    used = inside[-1][1] - first
+    start = max(0, first - max(20, (SNIPPET_CHARS - used) // 2))
+    if start > 0:  # begin at a word
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first - space < SNIPPET_CHARS // 2 else first
+    snippet = _cut(text, start)
+    shift = (len(_ELLIPSIS) if start > 0 else 0) - start
+    limit = len(snippet) - (1 if snippet.endswith(_ELLIPSIS) else 0)
+    spans = tuple(
+        (s + shift, e + shift) for s, e, _ in matches if s >= start and e + shift <= limit
+    )
+    return snippet, spans
+
+
+def _cut(text: str, start: int) -> str:
+    """SNIPPET_CHARS of `text` from `start`, ended at a word, with ellipses where cut."""
+    end = start + SNIPPET_CHARS
+    if end >= len(text):
+        piece = text[start:]
+    else:
+        space = text.rfind(" ", start, end + 1)
+        piece = text[start : space if space > start else end].rstrip() + _ELLIPSIS
+    return (_ELLIPSIS if start > 0 else "") + piece
