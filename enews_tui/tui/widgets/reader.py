@@ -96,13 +96,14 @@ class Reader(VerticalScroll, can_focus=True):
         if related:
             widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
             options = [Option(Content(r.title), id=r.id) for r in related]
-            widgets.append(OptionList(*options, id="related", markup=False))
+            widgets.append(OptionList(*options, classes="reader-related", markup=False))
         self._hits = [(b, s) for b, blk in enumerate(self._blocks) for s in range(len(blk.spans))]
         self._current = -1
         for blk in self._blocks:
             self._paint(blk, None)
-        self.remove_children()
-        self.mount_all(widgets)
+        with self.app.batch_update():  # old blocks go as the new ones come: no flicker
+            self.remove_children()
+            self.mount_all(widgets)
         self.scroll_home(animate=False)
         self.post_message(self.HitChanged(-1, len(self._hits)))
 

@@ -184,7 +184,8 @@ class StoryList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor there and opens the story."""
-        index = self._row_at(event.y)
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self._row_at(offset.y)
         if index is not None:
             self.cursor = index
             self.action_select()
