@@ -87,9 +87,9 @@ class WhooshSearch:
         self.parser.add_plugin(FuzzyTermPlugin())
         self.searcher = self.ix.searcher()
 
-    def search(self, text: str, highlights: bool) -> int:
-        """Run one query (top 50 and the total); with `highlights`, a body fragment per hit."""
-        results = self.searcher.search(self.parser.parse(text), limit=LIMIT)
+    def search(self, text: str, highlights: bool, limit: int = LIMIT) -> int:
+        """Run one query (top `limit` and the total); with `highlights`, a fragment per hit."""
+        results = self.searcher.search(self.parser.parse(text), limit=limit)
         total = len(results)
         for hit in results:
             _ = hit["title"], hit.get("date")
@@ -125,20 +125,20 @@ def fts_build(docs_path: Path, db_path: Path) -> int:
 
 
 class FtsSearch:
-    """SQLite FTS5: bm25 with the title weighted 2, top 50 with a body snippet, and the total."""
+    """SQLite FTS5: bm25 with the title weighted 2, the top hits with a snippet, and the total."""
 
     def __init__(self, db_path: Path) -> None:
         """Open the database built by `fts_build`."""
         self.con = sqlite3.connect(db_path)
 
-    def search(self, query: Query) -> int | None:
+    def search(self, query: Query, limit: int = LIMIT) -> int | None:
         """Run the FTS5 form of `query`; None when FTS5 has no equivalent (typos)."""
         if query.years is not None:
             a, b = f"{query.years[0]}-01-01", f"{query.years[1]}-12-31"
             rows = self.con.execute(
                 "SELECT d.id, d.title FROM meta m JOIN docs d ON d.rowid = m.rowid "
                 "WHERE m.date BETWEEN ? AND ? ORDER BY m.date DESC LIMIT ?",
-                (a, b, LIMIT),
+                (a, b, limit),
             ).fetchall()
             (total,) = self.con.execute(
                 "SELECT count(*) FROM meta WHERE date BETWEEN ? AND ?", (a, b)
@@ -149,7 +149,7 @@ class FtsSearch:
         self.con.execute(
             "SELECT id, title, snippet(docs, 3, '', '', '...', 16) FROM docs "
             "WHERE docs MATCH ? ORDER BY bm25(docs, 0, 2.0, 1, 1, 1, 1, 1) LIMIT ?",
-            (query.fts, LIMIT),
+            (query.fts, limit),
         ).fetchall()
         (total,) = self.con.execute(
             "SELECT count(*) FROM docs WHERE docs MATCH ?", (query.fts,)

@@ -105,13 +105,16 @@ def _latencies(
 def search(args: dict[str, Any]) -> dict[str, Any]:
     """In-process search latency per query kind: the project, Whoosh alone, FTS5."""
     queries = make_queries(int(args["seed"]), int(args["count"]), int(args["per_kind"]))
-    out: dict[str, Any] = {}
+    limit = int(args.get("limit", baselines.LIMIT))
+    out: dict[str, Any] = {"limit": limit}
     ix = _open(args)
     try:
         for kind in KINDS:
-            times, failed = _latencies(queries[kind], lambda q: ix.search(q.text, snippets=True))
+            times, failed = _latencies(queries[kind], lambda q: ix.search(q.text, limit=limit))
             totals = [ix.search(q.text, limit=1, snippets=False).total for q in queries[kind][:50]]
-            nosnip, _ = _latencies(queries[kind], lambda q: ix.search(q.text, snippets=False))
+            nosnip, _ = _latencies(
+                queries[kind], lambda q: ix.search(q.text, limit=limit, snippets=False)
+            )
             out[f"app/{kind}"] = {
                 **summary_ms(times),
                 "failed": failed,
@@ -125,8 +128,8 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         ws = baselines.WhooshSearch(Path(args["whoosh"]))
         try:
             for kind in KINDS:
-                hl, failed = _latencies(queries[kind], lambda q: ws.search(q.text, True))
-                plain, _ = _latencies(queries[kind], lambda q: ws.search(q.text, False))
+                hl, failed = _latencies(queries[kind], lambda q: ws.search(q.text, True, limit))
+                plain, _ = _latencies(queries[kind], lambda q: ws.search(q.text, False, limit))
                 out[f"whoosh/{kind}"] = {**summary_ms(hl), "failed": failed}
                 out[f"whoosh-nohl/{kind}"] = summary_ms(plain)
         finally:
@@ -137,7 +140,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
             for kind in KINDS:
                 if kind == "typo":
                     continue
-                times, failed = _latencies(queries[kind], fts.search)
+                times, failed = _latencies(queries[kind], lambda q: fts.search(q, limit))
                 out[f"fts/{kind}"] = {**summary_ms(times), "failed": failed}
         finally:
             fts.close()

@@ -1,0 +1,239 @@
+"""The enews-tui benchmark: one table of figures, with baselines measured in the same run.
+
+    python benchmarks/run.py --sizes 1000,10000,100000 [--quick] [--out results.json]
+
+For each size it generates (once) a synthetic archive under --workdir, then measures the
+project's full build, refreshes, launch, search, keystroke latency and memory, beside Whoosh
+alone and SQLite FTS5 on the same pre-parsed text and a bare Textual app. It asserts no times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import launch
+from benchmarks.baselines import write_documents
+from benchmarks.generate import generate, make_story, write_story
+from benchmarks.measure import PhaseResult, run_phase
+from benchmarks.report import table
+
+DEFAULT_WORKDIR = Path(__file__).resolve().parent / "corpus"
+
+
+def log(message: str) -> None:
+    """Progress on stderr (stdout carries the table only)."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def phase(
+    r: dict[str, Any], label: str, name: str, args: dict[str, Any], timeout: float = 7200
+) -> dict[str, Any] | None:
+    """Run one measured phase in a child; its data plus wall and peak memory, or None (n/a)."""
+    started = time.perf_counter()
+    res: PhaseResult = run_phase(name, args, timeout)
+    log(f"{r.get('size', '')}: {label}: {time.perf_counter() - started:.1f} s")
+    if res.error or "error" in res.data:
+        r["errors"].append(f"{label}: {res.error or res.data['error']}")
+        return None
+    return {**res.data, "wall": res.wall, "peak_mb": res.peak_mb, "maxrss_mb": res.maxrss_mb}
+
+
+def attempt(r: dict[str, Any], label: str, fn: Callable[[], Any]) -> Any:
+    """`fn()`, or None with the error noted, so one broken part never stops the run."""
+    started = time.perf_counter()
+    try:
+        return fn()
+    except Exception as exc:  # every failure becomes an "n/a" row with its reason
+        r["errors"].append(f"{label}: {type(exc).__name__}: {exc}")
+        return None
+    finally:
+        log(f"{r.get('size', '')}: {label}: {time.perf_counter() - started:.1f} s")
+
+
+def touch_percent(corpus: Path, size: int, seed: int, share: float, revision: int) -> list[int]:
+    """Rewrite `share` of the stories with changed text; returns which ones."""
+    rng = random.Random(f"enews-bench-touch:{seed}:{size}")
+    chosen = sorted(rng.sample(range(size), max(1, round(size * share))))
+    for index in chosen:
+        write_story(corpus, make_story(seed, index, revision))
+    return chosen
+
+
+def list_limit() -> int:
+    """How many hits the app's list asks for (with snippets); the API default if unknown."""
+    try:
+        from enews_tui.tui.screens.main import SEARCH_LIMIT
+    except Exception:  # the app is not there (yet): measure the API's default
+        return 50
+    return int(SEARCH_LIMIT)
+
+
+def launch_times(
+    cmd: Sequence[str], env: dict[str, str], markers: Sequence[str], runs: int
+) -> dict[str, Any]:
+    """Median (and every run) of spawn to first frame."""
+    times = [launch.first_frame(cmd, env, markers) for _ in range(runs)]
+    ok = [t for t in times if t is not None]
+    if not ok:
+        raise RuntimeError(f"no frame showing {list(markers)} within the timeout")
+    return {"runs": times, "median": statistics.median(ok), "min": min(ok)}
+
+
+def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
+    """Every figure for one corpus size."""
+    r: dict[str, Any] = {"size": size, "errors": [], "build": {}}
+    seed = opts.seed
+    corpus = opts.workdir / f"seed{seed}-{size}"
+    docs = opts.workdir / f"seed{seed}-{size}.jsonl"
+    started = time.perf_counter()
+    generate(corpus, size, seed)
+    write_documents(docs, size, seed)
+    log(f"corpus ready in {time.perf_counter() - started:.1f} s ({corpus})")
+    tmp = Path(tempfile.mkdtemp(prefix="enews-bench-"))
+    xdg = tmp / "xdg"
+    project = {"archive": str(corpus), "cache": str(xdg / "enews-tui"), "size": size}
+    try:
+        r["build"]["app"] = app = phase(r, "enews-tui full build", "build", project)
+        r["refresh_unchanged"] = phase(r, "refresh, unchanged", "refresh", project)
+        touched = touch_percent(corpus, size, seed, 0.01, revision=1)
+        try:
+            r["refresh_1pct"] = phase(r, "refresh, 1% changed", "refresh", project)
+        finally:
+            touch_percent(corpus, size, seed, 0.01, revision=0)  # back to the generated text
+        r["refresh_1pct_files"] = len(touched)
+        phase(r, "refresh back to the corpus (not timed)", "refresh", project)
+        if not opts.quick or size <= 2000:
+            args = {"docs": str(docs), "dir": str(tmp / "whoosh1"), "procs": 1}
+            r["build"]["whoosh"] = phase(r, "Whoosh default writer", "whoosh_build", args)
+        args = {"docs": str(docs), "dir": str(tmp / "whoosh2"), "procs": 2}
+        r["build"]["whoosh2"] = phase(r, "Whoosh procs=2", "whoosh_build", args)
+        args = {"docs": str(docs), "db": str(tmp / "fts.sqlite")}
+        r["build"]["fts"] = phase(r, "SQLite FTS5 build", "fts_build", args)
+        whoosh_dir = next((tmp / d for d in ("whoosh1", "whoosh2") if (tmp / d).exists()), None)
+        search_args = {
+            **project,
+            "seed": seed,
+            "count": size,
+            "per_kind": opts.queries,
+            "limit": list_limit(),
+            "whoosh": str(whoosh_dir or ""),
+            "fts": str(tmp / "fts.sqlite") if r["build"]["fts"] else "",
+        }
+        r["search"] = phase(r, "search latency", "search", search_args) or {}
+        measure_terminal(r, size, opts, xdg, corpus, app)
+        keys = {**project, "seed": seed, "count": size, "samples": opts.keystrokes}
+        r["keystroke"] = phase(r, "keystroke (Pilot)", "keystroke", keys, 1800) or {"error": "n/a"}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return r
+
+
+def measure_terminal(
+    r: dict[str, Any],
+    size: int,
+    opts: argparse.Namespace,
+    xdg: Path,
+    corpus: Path,
+    app: dict[str, Any] | None,
+) -> None:
+    """Launch to first frame (ours and a bare Textual app) and browsing memory, in a pty."""
+    cmd = launch.installed_command()
+    env = {"XDG_CACHE_HOME": str(xdg), "ENEWS_TUI_ARCHIVE": str(corpus)}
+    bare = launch.bare_command()
+    r["launch"] = {}
+    r["launch"]["bare"] = attempt(
+        r,
+        "launch, bare Textual",
+        lambda: launch_times(bare, env, ["bare textual app"], opts.launch_runs),
+    )
+    if cmd is None:
+        r["errors"].append("launch/browse: the enews-tui command is not installed")
+        return
+    r["launch"]["app"] = attempt(
+        r,
+        "launch, enews-tui",
+        lambda: launch_times(cmd, env, opts.markers, opts.launch_runs),
+    )
+    title = (app or {}).get("newest_title") or ""
+    teaser = (app or {}).get("newest_teaser") or ""
+    r["browse"] = {
+        "app": attempt(
+            r,
+            "browsing RSS, enews-tui",
+            lambda: launch.browse_rss(cmd, env, title[:14] or opts.markers[0], teaser[:16]),
+        ),
+        "bare": attempt(
+            r,
+            "browsing RSS, bare Textual",
+            lambda: launch.browse_rss(bare, env, "bare textual app", None),
+        ),
+    }
+    if r["browse"]["app"] and not r["browse"]["app"]["story_opened"]:
+        r["errors"].append("browsing RSS: the story did not show after enter (figure kept)")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description="Benchmark enews-tui against Whoosh, FTS5, Textual.")
+    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated story counts")
+    p.add_argument("--quick", action="store_true", help="few queries and runs (CI)")
+    p.add_argument("--out", type=Path, default=None, help="write the JSON results here")
+    p.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where corpora live")
+    p.add_argument("--seed", type=int, default=1, help="corpus seed")
+    p.add_argument("--queries", type=int, default=None, help="queries per kind (200; quick 30)")
+    p.add_argument("--keystrokes", type=int, default=None, help="keystroke samples (100; 20)")
+    p.add_argument("--launch-runs", type=int, default=None, help="launches per app (5; quick 3)")
+    p.add_argument(
+        "--marker", dest="markers", action="append", default=None,
+        help="text that shows the app's first frame has painted (default: its title)",
+    )  # fmt: skip
+    opts = p.parse_args(argv)
+    opts.sizes = [int(s) for s in opts.sizes.split(",") if s.strip()]
+    opts.queries = opts.queries or (30 if opts.quick else 200)
+    opts.keystrokes = opts.keystrokes or (20 if opts.quick else 100)
+    opts.launch_runs = opts.launch_runs or (3 if opts.quick else 5)
+    opts.markers = opts.markers or ["E-News reader"]
+    return opts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every size, print the table, write the JSON."""
+    opts = parse_args(argv)
+    opts.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "options": {"quick": opts.quick, "seed": opts.seed, "queries_per_kind": opts.queries},
+        "sizes": {},
+    }
+    started = time.perf_counter()
+    for size in opts.sizes:
+        results["sizes"][str(size)] = bench_size(size, opts)
+    results["seconds"] = time.perf_counter() - started
+    print(table(results))
+    if opts.out:
+        opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        log(f"results written to {opts.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
