@@ -1,0 +1,75 @@
+"""The extractor: the bytes of one archived page -> Story (the only package importing bs4)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from enews_tui.extract import wayback
+from enews_tui.extract.blocks import Block, Page, text_blocks
+from enews_tui.extract.decode import decode_page
+from enews_tui.extract.recognize import recognize
+from enews_tui.model import PageError, Story
+
+__all__ = ["parse_story"]
+
+_MARKUP_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".xht", ".php", ".asp"})
+# A .txt that is really markup starts like markup; a browser's text save never does.
+_LOOKS_LIKE_MARKUP = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
+_STATED_URL = re.compile(
+    r"^(?:url|address|source|saved from|original(?: url| address)?|location)\s*:?\s*(\S+)$", re.I
+)
+
+
+def parse_story(raw: bytes, name: str, story_id: str | None = None) -> Story:
+    """Parse one page; raises NotAStory / PageError (one-line reason), never anything else."""
+    try:
+        return _parse(raw, name, story_id)
+    except PageError:
+        raise
+    except RecursionError:
+        raise PageError("page too deeply nested to read") from None
+    except MemoryError:
+        raise PageError("page too large to read") from None
+    except Exception as exc:  # noqa: BLE001 - the contract: a bad page is a reason, not a crash
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise PageError(f"unreadable page ({type(exc).__name__}: {reason})") from None
+
+
+def _parse(raw: bytes, name: str, story_id: str | None) -> Story:
+    suffix = posixpath.splitext(name)[1].lower()
+    sid = story_id if story_id is not None else posixpath.splitext(name)[0]
+    markup = suffix in _MARKUP_SUFFIXES
+    if not markup and suffix != ".txt":
+        markup = _LOOKS_LIKE_MARKUP.match(raw[:512].decode("latin-1")) is not None
+    text = decode_page(raw, markup=markup)
+    if not markup and _LOOKS_LIKE_MARKUP.match(text[:512]):
+        markup = True
+    if markup:
+        from enews_tui.extract.markup import html_page  # bs4 loads only for markup pages
+
+        page = html_page(text)
+    else:
+        blocks = text_blocks(text)
+        page = Page(blocks, url=_stated_url(blocks[:12]))
+    return recognize(page, sid, name)
+
+
+def _stated_url(blocks: tuple[Block, ...]) -> str | None:
+    """A text save has an address only when its text states one near the top."""
+    lines = [line for block in blocks for line in block.lines[:20]]
+    # A bare address line is the toolbar's URL box only in a saved capture; elsewhere it could
+    # be any link the page printed (the banner's "Tufts Now" address, say).
+    capture = any("Wayback Machine" in line or "web.archive.org/" in line for line in lines)
+    for line in lines:
+        if line.startswith("The Wayback Machine"):
+            found = wayback.printed_capture_url(line)
+        elif (match := _STATED_URL.match(line)) is not None:
+            found = wayback.original_url(match.group(1))
+        elif capture and line.startswith(("http://", "https://")) and " " not in line:
+            found = wayback.original_url(line)
+        else:
+            continue
+        if found is not None:
+            return found
+    return None

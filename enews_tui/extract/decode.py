@@ -1,0 +1,137 @@
+"""Bytes to text: BOM, declared charset, strict UTF-8, then windows-1252; binary is refused."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from enews_tui.model import NotAStory, PageError
+
+#: How much of the file the sniffers look at; a page's nature shows in its first bytes.
+_SAMPLE = 64 * 1024
+#: How far a charset declaration is searched for (Wayback captures put ~10 KB of scripts first).
+_DECLARATION_WINDOW = 16 * 1024
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh")
+# C0 controls that never occur in text (tab, LF, FF, CR and ESC are left out: ESC is handled by
+# the sanitizer, the others are layout).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def decode_page(raw: bytes, *, markup: bool) -> str:
+    """The page's text; `markup` enables charset declarations. Raises PageError / NotAStory."""
+    if not raw.strip():
+        raise NotAStory("empty page: the file has no text")
+    text = _decode(raw, markup=markup)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise NotAStory("empty page: the file has no text")
+    return text
+
+
+def _decode(raw: bytes, *, markup: bool) -> str:
+    """Pick the encoding in the order browsers do, with UTF-16 found by its NUL pattern."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _strict_or_fail(raw[len(bom) :], encoding)
+    sample = raw[:_SAMPLE]
+    utf16 = _utf16_by_pattern(sample)
+    if utf16 is not None:
+        return _strict_or_fail(raw[: len(raw) - len(raw) % 2], utf16)
+    if sample.startswith(_MAGIC) or _looks_binary(sample):
+        raise PageError("binary file, not a page")
+    if markup:
+        declared = _declared_charset(raw[:_DECLARATION_WINDOW])
+        if declared == "cp1252":
+            return _windows_1252(raw)
+        if declared is not None:
+            try:
+                return raw.decode(declared)
+            except UnicodeDecodeError:
+                pass  # a wrong declaration is common; fall through to the detectors
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _mostly_high_bytes(sample):
+        raise PageError("cannot decode: not UTF-8, and not a Western (windows-1252) page")
+    return _windows_1252(raw)
+
+
+def _windows_1252(raw: bytes) -> str:
+    """windows-1252, whose five undefined bytes browsers show as nothing, so they are dropped."""
+    # Kept as C1 controls, some of them would start an escape sequence for the sanitizer and
+    # swallow the rest of their line.
+    return raw.decode("cp1252", errors="replace").replace("\ufffd", "")
+
+
+def _strict_or_fail(raw: bytes, encoding: str) -> str:
+    """Decode with an encoding the bytes announced; a mismatch is a reason, not a crash."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        name = encoding.upper().replace("-LE", "").replace("-BE", "")
+        raise PageError(f"cannot decode: invalid {name} text") from None
+
+
+def _utf16_by_pattern(sample: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-ASCII text puts a NUL in every other byte."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even = sample[0 : pairs * 2 : 2].count(0) / pairs
+    odd = sample[1 : pairs * 2 : 2].count(0) / pairs
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Many NULs or control bytes: an image, an archive, an executable, not a saved page."""
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return sample.count(0) > max(8, len(sample) // 1000) or controls > len(sample) // 20
+
+
+def _mostly_high_bytes(sample: bytes) -> bool:
+    """Not UTF-8 and mostly non-ASCII: an East Asian or otherwise foreign encoding, or noise."""
+    visible = sample.translate(None, b" \t\r\n\x0c")
+    if not visible:
+        return False
+    high = sum(1 for b in visible if b >= 0x80)
+    return high * 10 > len(visible) * 3
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The codec named by a `<meta charset>` / http-equiv / XML declaration, if Python knows it."""
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        # Bytes that reached this point have no UTF-16 NUL pattern; browsers read such a
+        # declaration as UTF-8, and decoding ASCII as UTF-16 would "succeed" with garbage.
+        return "utf-8"
+    if name in ("latin-1", "iso8859-1", "ascii", "cp1252"):
+        # Browsers read all three as windows-1252 (curly quotes live in 0x80-0x9F).
+        return "cp1252"
+    return name

@@ -1,0 +1,312 @@
+"""The one recognizer: ordered blocks of any rendering -> Story (or NotAStory, with a reason)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from enews_tui.extract import patterns
+from enews_tui.extract.blocks import Block, Page
+from enews_tui.extract.contacts import scan_contacts
+from enews_tui.model import Byline, NotAStory, Section, Story
+from enews_tui.text import sanitize_line
+
+#: A block this long is prose; a story's first dated stretch has several, a listing has not.
+_PROSE = 150
+_STORY_PROSE_BLOCKS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One visible line, with the block it came from (for hints and for re-joining wraps)."""
+
+    text: str
+    block: int
+    hints: Block
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """Where the body starts: the dated first paragraph (or the first prose, undated)."""
+
+    index: int
+    rest: str
+    date: dt.date | None = None
+    dateline: str | None = None
+    dateline_index: int | None = None
+
+
+def recognize(page: Page, story_id: str, source: str) -> Story:
+    """Turn a page's blocks into a Story; NotAStory for listings, indexes and bodiless pages."""
+    lines = [_Line(t, n, b) for n, b in enumerate(page.blocks) for t in b.lines]
+    if not lines:
+        raise NotAStory("empty page: no visible text")
+    texts = [x.text for x in lines]
+    frame = [patterns.is_boilerplate(t) for t in texts]
+    related = [patterns.RELATED.match(t) is not None for t in texts]
+    archives = any(len(t) <= 80 and patterns.ARCHIVES.match(t) for t in texts)
+    anchor = _find_anchor(lines, frame, archives)
+
+    bylines = {
+        i: found
+        for i, t in enumerate(texts)
+        if not frame[i] and (found := patterns.split_byline(t)) is not None
+    }
+    scan = scan_contacts(
+        texts, lambda i: frame[i] or related[i] or i in bylines or i == anchor.index
+    )
+    photo = {i for i, (kind, _, _) in bylines.items() if patterns.is_photo_credit(kind)}
+    story_bylines = [i for i in bylines if i not in photo and i not in scan.used]
+    after = [i for i in story_bylines if i > anchor.index]
+    byline_at = after[0] if after else (story_bylines[0] if story_bylines else None)
+
+    skip = set(scan.used) | photo | {i for i in range(len(lines)) if frame[i] or related[i]}
+    if byline_at is not None:
+        skip.add(byline_at)
+    if anchor.dateline_index is not None:
+        skip.add(anchor.dateline_index)
+    ends = (set(scan.used) - scan.call_lines) | {i for i, r in enumerate(related) if r}
+    if byline_at is not None:
+        ends.add(byline_at)
+    end = min((i for i in ends if i > anchor.index), default=len(lines))
+
+    header = [
+        i for i in range(anchor.index) if i not in skip and not patterns.ARCHIVES.match(texts[i])
+    ]
+    title, teaser = _title_and_teaser(lines, header, page.title_hint)
+    sections = _sections(lines, anchor, [i for i in range(anchor.index + 1, end) if i not in skip])
+    if not sections:
+        raise NotAStory("not a story: no body text")
+    byline = None
+    if byline_at is not None:
+        kind, author, organization = bylines[byline_at]
+        byline = Byline(kind, sanitize_line(author), organization)
+    return Story(
+        id=story_id,
+        source=source,
+        title=title,
+        url=page.url,
+        teaser=teaser,
+        date=anchor.date,
+        dateline=anchor.dateline,
+        byline=byline,
+        sections=sections,
+        contacts=tuple(scan.contacts + scan.calls),
+    )
+
+
+def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anchor:
+    """The dated paragraph that opens the body; a page with many dates and no prose is a list."""
+    dated = [
+        i
+        for i, x in enumerate(lines)
+        if not frame[i] and patterns.ANY_DATE.search(x.text) and patterns.ANCHOR.match(x.text)
+    ]
+    chosen = None
+    for n, i in enumerate(dated):
+        stop = dated[n + 1] if n + 1 < len(dated) else len(lines)
+        if _prose_blocks(lines, i, stop) >= _STORY_PROSE_BLOCKS:
+            chosen = i
+            break
+    if chosen is None and (
+        len(dated) >= 3 or (archives and not _prose_blocks(lines, 0, len(lines)))
+    ):
+        raise NotAStory(
+            "not a story: E-News Archives month index"
+            if archives
+            else f"not a story: a list of {len(dated)} dated stories"
+        )
+    if chosen is None and dated:
+        chosen = dated[0]
+    if chosen is None:
+        return _undated_anchor(lines, frame, archives)
+    match = patterns.ANCHOR.match(lines[chosen].text)
+    assert match is not None  # chosen from lines that match
+    dateline = sanitize_line(match.group("dateline")).strip(" ,-—–") or None
+    dateline_index = None
+    if dateline is None and chosen > 0:
+        before = lines[chosen - 1].text
+        if not frame[chosen - 1] and patterns.DATELINE_ONLY.match(before):
+            dateline, dateline_index = before, chosen - 1
+    return _Anchor(
+        index=chosen,
+        rest=sanitize_line(match.group("rest")),
+        date=patterns.story_date(match.group("m"), match.group("d"), match.group("y")),
+        dateline=dateline,
+        dateline_index=dateline_index,
+    )
+
+
+def _undated_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anchor:
+    """No date stamp: the body starts at the first prose block, if the page has prose at all."""
+    if archives:
+        raise NotAStory("not a story: E-News Archives month index")
+    prose = [
+        i
+        for i, x in enumerate(lines)
+        if not frame[i] and (i == 0 or lines[i - 1].block != x.block) and _is_prose(lines, i)
+    ]
+    links = sum(1 for i, x in enumerate(lines) if x.hints.link and not frame[i])
+    if len(prose) < 2:
+        raise NotAStory("not a story: no dateline and no story text")
+    if links > 3 * len(prose):
+        raise NotAStory("not a story: a section front (mostly links)")
+    return _Anchor(index=prose[0], rest=lines[prose[0]].text)
+
+
+def _block_text(lines: list[_Line], i: int) -> str:
+    block = lines[i].block
+    return " ".join(x.text for x in lines[i : i + 200] if x.block == block)
+
+
+def _is_prose(lines: list[_Line], i: int) -> bool:
+    text = _block_text(lines, i)
+    return len(text) >= _PROSE and patterns.ends_sentence(text) and not lines[i].hints.link
+
+
+def _prose_blocks(lines: list[_Line], start: int, stop: int) -> int:
+    """How many blocks from line `start` to `stop` are prose (capped: only "enough" matters)."""
+    count, seen = 0, -1
+    for i in range(start, min(stop, start + 400)):
+        if lines[i].block != seen:
+            seen = lines[i].block
+            count += len(_block_text(lines, i)) >= _PROSE
+            if count >= _STORY_PROSE_BLOCKS:
+                break
+    return count
+
+
+def _title_and_teaser(
+    lines: list[_Line], header: list[int], title_hint: str | None
+) -> tuple[str, str | None]:
+    """The title, and the teaser after it (found glued to a repeat of the title, or next)."""
+    shown = [i for i in header if not lines[i].hints.link] or header
+    candidates = [i for i in shown if not lines[i].hints.alt]
+    # 1. A title printed twice (heading, then image caption glued to the teaser).
+    for j in reversed(shown):
+        repeat = patterns.squash(lines[j].text)
+        for i in reversed([i for i in candidates if i < j]):
+            key = patterns.squash(lines[i].text)
+            if len(key) >= 4 and len(lines[i].text) <= 200 and repeat.startswith(key):
+                rest = _after_prefix(lines[j].text, len(key))
+                teaser = (
+                    _continue(lines, rest, j, header) if rest else _next_teaser(lines, shown, j)
+                )
+                return lines[i].text, teaser
+    # 2. The <title> names it (possibly glued to the teaser in the same line).
+    for piece in _title_pieces(title_hint):
+        key = patterns.squash(piece)
+        for i in candidates:
+            if len(key) >= 4 and patterns.squash(lines[i].text).startswith(key):
+                rest = _after_prefix(lines[i].text, len(key))
+                if not rest:
+                    return lines[i].text, _next_teaser(lines, shown, i)
+                return sanitize_line(piece), _continue(lines, rest, i, header)
+    # 3. The top heading, else the last short line before the teaser.
+    headed = [i for i in candidates if lines[i].hints.heading]
+    if headed:
+        top = min(headed, key=lambda i: lines[i].hints.heading)
+        return lines[top].text, _next_teaser(lines, shown, top)
+    short = [i for i in candidates if not patterns.is_sentence(lines[i].text)]
+    if short:
+        return lines[short[-1]].text, _next_teaser(lines, shown, short[-1])
+    if title_hint:
+        return sanitize_line(title_hint), None
+    raise NotAStory("not a story: no title")
+
+
+def _title_pieces(title_hint: str | None) -> list[str]:
+    """The <title> and its parts around separators ("Tufts E-News: One Less Statistic")."""
+    if not title_hint:
+        return []
+    pieces = [title_hint]
+    for sep in (" | ", " - ", " -- ", " – ", " — ", ": ", " :: "):
+        for part in title_hint.split(sep):
+            if part.strip() and part.strip() != title_hint:
+                pieces.append(part.strip())
+    return sorted(pieces, key=len, reverse=True)
+
+
+def _after_prefix(text: str, length: int) -> str:
+    """`text` after its first `length` non-space characters (a prefix compared without spaces)."""
+    seen = 0
+    for pos, char in enumerate(text):
+        if seen == length:
+            return text[pos:].strip()
+        if not char.isspace():
+            seen += 1
+    return ""
+
+
+def _next_teaser(lines: list[_Line], shown: list[int], after: int) -> str | None:
+    """The first sentence-like line after the title, with its wrapped continuation."""
+    for i in shown:
+        if i > after and not lines[i].hints.alt and patterns.is_sentence(lines[i].text):
+            return _continue(lines, lines[i].text, i, shown)
+        if i > after and patterns.squash(lines[i].text) != patterns.squash(lines[after].text):
+            return None  # something else sits between title and teaser: no teaser
+    return None
+
+
+def _continue(lines: list[_Line], text: str, i: int, allowed: list[int]) -> str:
+    """`text` joined with the lines that continue it in the same block (a wrapped paragraph)."""
+    ok = set(allowed)
+    parts = [text]
+    j = i
+    while j + 1 < len(lines) and j + 1 in ok and _wrapped(lines, j):
+        j += 1
+        parts.append(lines[j].text)
+    return sanitize_line(" ".join(parts))
+
+
+def _wrapped(lines: list[_Line], i: int) -> bool:
+    """Whether line i runs on into line i+1: same block, and i is as long as a wrapped line."""
+    if lines[i + 1].block != lines[i].block:
+        return False
+    block = lines[i].hints
+    width = max(len(t) for t in block.lines)
+    return width <= 100 and len(lines[i].text) >= 0.6 * width
+
+
+def _sections(lines: list[_Line], anchor: _Anchor, body: list[int]) -> tuple[Section, ...]:
+    """Group body lines into paragraphs and paragraphs under their subheadings."""
+    units: list[tuple[str, Block, bool]] = []  # (text, hints, single line)
+    if anchor.rest:
+        text = _continue(lines, anchor.rest, anchor.index, body)
+        units.append((text, lines[anchor.index].hints, False))
+    consumed = {anchor.index}
+    for i in body:
+        if i in consumed:
+            continue
+        text = _continue(lines, lines[i].text, i, body)
+        j = i
+        while j + 1 in set(body) and _wrapped(lines, j):
+            j += 1
+            consumed.add(j)
+        if lines[i].hints.alt:
+            continue  # a photo's alt text inside the story is not a paragraph
+        units.append((text, lines[i].hints, j == i))
+    while units and units[-1][1].link and len(units[-1][0]) < _PROSE:
+        units.pop()  # navigation links after the story's last paragraph
+    sections: list[Section] = []
+    heading: str | None = None
+    paragraphs: list[str] = []
+    for n, (text, hints, single) in enumerate(units):
+        if n and single and _is_heading(text, hints):
+            if heading is not None or paragraphs:
+                sections.append(Section(heading, tuple(paragraphs)))
+            heading, paragraphs = text, []
+        else:
+            paragraphs.append(text)
+    if paragraphs:
+        sections.append(Section(heading, tuple(paragraphs)))
+    return tuple(sections)
+
+
+def _is_heading(text: str, hints: Block) -> bool:
+    """A subheading: <h2>-<h6>, a short bold-only line, or a short unpunctuated line."""
+    if hints.heading >= 2 and len(text) <= 150:
+        return True
+    if hints.bold and len(text) <= 100 and not text.rstrip("\"'”’) ").endswith("."):
+        return True
+    return patterns.is_heading_text(text)
