@@ -40,6 +40,19 @@ def _marked(text: str, spans: Sequence[tuple[int, int]], base: Style, mark: Styl
     return segments
 
 
+def _visible_snippet(row: Row, width: int) -> tuple[str, Sequence[tuple[int, int]]]:
+    """The hit's snippet, cut at the front so that its first marked word fits in `width`."""
+    if not isinstance(row, SearchHit):
+        return "", ()
+    snippet, spans = row.snippet, row.spans
+    first = min((start for start, _ in spans), default=0)
+    if first + 12 <= width:
+        return snippet, spans
+    cut = snippet.rfind(" ", 0, max(0, first - 12)) + 1 or max(0, first - 12)
+    shifted = [(start - cut + 1, end - cut + 1) for start, end in spans if start >= cut]
+    return "…" + snippet[cut:], shifted
+
+
 def term_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
     """Where the search terms occur in `text` (for marking titles)."""
     if pattern is None:
@@ -156,9 +169,8 @@ class StoryList(ScrollView, can_focus=True):
         if part == 0:
             strip = self._title_line(row, width, base, mark)
         else:
-            snippet = row.snippet if isinstance(row, SearchHit) else ""
+            snippet, spans = _visible_snippet(row, width - 4)
             style = base + self.get_component_rich_style("story-list--snippet", partial=True)
-            spans = row.spans if isinstance(row, SearchHit) else ()
             segments = [Segment("   ", style), *_marked(snippet, spans, style, mark)]
             strip = Strip(segments).adjust_cell_length(width, base)
         return strip.apply_offsets(0, line)
