@@ -280,9 +280,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verify:
         from benchmarks.verify import verify
 
-        problems = verify(args.out, args.seed, min(args.verify, args.count))
+        checked = min(args.verify, args.count)
+        problems = verify(args.out, args.seed, checked)
         for line in problems:
             print(line, file=sys.stderr)
+        print(f"verified {checked} pages: {len(problems)} differences", file=sys.stderr)
         return 1 if problems else 0
     return 0
 

@@ -1,10 +1,10 @@
 """Keystroke to updated list in the app, measured headless through Textual's Pilot.
 
 The app is driven like a user typing after a pause: the query minus its last letter is in the
-search bar and its answer is on screen; then the last key is sent as a real key event and the
-clock runs until the story list holds new rows and has painted a line of them. It relies on the
-app's public surface (`EnewsApp(archive, index)`, the `#search` Input, `StoryList.rows`) and
-answers {"error": ...} when that is not there, so the table says "n/a" instead of crashing.
+search bar and its answer is on screen; then the last key is sent as a real key event, and the
+clock runs until the story list is handed new rows (`StoryList.show`) and renders one of them.
+It relies on the app's public surface (`EnewsApp(archive, index)`, the `#search` Input,
+`StoryList.show`) and answers {"error": ...} when that is missing, so the table says "n/a".
 """
 
 from __future__ import annotations
@@ -54,31 +54,38 @@ def measure_keystrokes(args: dict[str, Any]) -> dict[str, Any]:
                 result["error"] = "the story list never filled"
                 return
             paints: list[float] = []
-            original = stories.render_line
+            shows: list[float] = []
+            render_line, show = stories.render_line, stories.show
 
-            def render_line(y: int) -> Any:
+            def timed_render_line(y: int) -> Any:
                 paints.append(time.perf_counter())
-                return original(y)
+                return render_line(y)
 
-            stories.render_line = render_line  # type: ignore[method-assign]
+            def timed_show(*a: Any, **kw: Any) -> None:
+                shows.append(time.perf_counter())
+                show(*a, **kw)
+
+            stories.render_line = timed_render_line  # type: ignore[method-assign]
+            stories.show = timed_show  # type: ignore[method-assign]
             search.focus()
             await pilot.pause()
             for word in words:
                 search.value = word[:-1]
+                search.cursor_position = len(search.value)
                 await asyncio.sleep(PAUSE)
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 await asyncio.sleep(PAUSE)
-                before = stories.rows
                 paints.clear()
+                shows.clear()
                 key = events.Key(word[-1], word[-1])
                 key.set_sender(app)
                 started = time.perf_counter()
                 app._driver.send_message(key)  # type: ignore[union-attr]
-                if not await _until(functools.partial(_replaced, stories, before), TIMEOUT):
+                if not await _until(functools.partial(bool, shows), TIMEOUT):
                     result["timeouts"] = result.get("timeouts", 0) + 1
                     continue
-                rows_at = time.perf_counter()
+                rows_at = shows[0]
                 await _until(functools.partial(_painted_since, paints, rows_at), 2.0)
                 paint_at = next((p for p in paints if p >= rows_at), rows_at)
                 if search.value != word:
@@ -104,11 +111,6 @@ async def _until(condition: Callable[[], bool], timeout: float) -> bool:
             return False
         await asyncio.sleep(0.0005)
     return True
-
-
-def _replaced(stories: Any, before: object) -> bool:
-    """The list holds other rows than `before`."""
-    return stories.rows is not before
 
 
 def _painted_since(paints: list[float], moment: float) -> bool:
