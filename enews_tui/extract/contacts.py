@@ -126,6 +126,7 @@ def inline_entry(text: str) -> _Entry | None:
     if parsed is None:
         return None
     name_part, fields = parsed
+    name_part = _SCRUBBED.sub(" ", name_part)  # "[email protected]": the address is gone
     name_part = re.sub(r"(?i)[\s,;:(]*\b(?:at|on|via|by)?[\s,;:(]*$", "", name_part).strip()
     name, _, org_part = name_part.partition(",")
     name, org = name.strip(), org_part.strip().rstrip(".") or None

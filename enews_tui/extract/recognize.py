@@ -250,13 +250,26 @@ def _next_teaser(lines: list[_Line], shown: list[int], after: int) -> str | None
 
 def _continue(lines: list[_Line], text: str, i: int, allowed: list[int]) -> str:
     """`text` joined with the lines that continue it in the same block (a wrapped paragraph)."""
-    ok = set(allowed)
+    return _run(lines, text, i, set(allowed))[0]
+
+
+def _run(lines: list[_Line], text: str, i: int, allowed: set[int]) -> tuple[str, int]:
+    """(paragraph text, index of its last line): line i and the lines its wrapping continues."""
     parts = [text]
     j = i
-    while j + 1 < len(lines) and j + 1 in ok and _wrapped(lines, j):
+    while j + 1 < len(lines) and j + 1 in allowed and _wrapped(lines, j):
         j += 1
-        parts.append(lines[j].text)
-    return sanitize_line(" ".join(parts))
+        nxt = lines[j].text
+        if (
+            len(parts[-1]) > 1
+            and parts[-1][-1] == "-"
+            and parts[-1][-2].isalpha()
+            and nxt[:1].isalpha()
+        ):
+            parts[-1] += nxt  # a word broken at its hyphen ("HIV-" / "negative")
+        else:
+            parts.append(nxt)
+    return sanitize_line(" ".join(parts)), j
 
 
 def _wrapped(lines: list[_Line], i: int) -> bool:
@@ -271,21 +284,18 @@ def _wrapped(lines: list[_Line], i: int) -> bool:
 def _sections(lines: list[_Line], anchor: _Anchor, body: list[int]) -> tuple[Section, ...]:
     """Group body lines into paragraphs and paragraphs under their subheadings."""
     units: list[tuple[str, Block, bool]] = []  # (text, hints, single line)
+    allowed = set(body)
+    done = anchor.index
     if anchor.rest:
-        text = _continue(lines, anchor.rest, anchor.index, body)
+        text, done = _run(lines, anchor.rest, anchor.index, allowed)
         units.append((text, lines[anchor.index].hints, False))
-    consumed = {anchor.index}
     for i in body:
-        if i in consumed:
+        if i <= done:
             continue
-        text = _continue(lines, lines[i].text, i, body)
-        j = i
-        while j + 1 in set(body) and _wrapped(lines, j):
-            j += 1
-            consumed.add(j)
+        text, done = _run(lines, lines[i].text, i, allowed)
         if lines[i].hints.alt:
             continue  # a photo's alt text inside the story is not a paragraph
-        units.append((text, lines[i].hints, j == i))
+        units.append((text, lines[i].hints, done == i))
     while units and units[-1][1].link and len(units[-1][0]) < _PROSE:
         units.pop()  # navigation links after the story's last paragraph
     sections: list[Section] = []
