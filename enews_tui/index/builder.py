@@ -34,6 +34,14 @@ def _writer(ix: Any, *, full: bool) -> IndexWriter:
     return ix.writer(limitmb=LIMIT_MB)
 
 
+def _cancel(writer: IndexWriter) -> None:
+    """Abandon a writer; its files may already be gone (the folder removed), which is fine."""
+    try:
+        writer.cancel()
+    except Exception:
+        pass
+
+
 class Builder:
     """One refresh's work: parse the files that need it and write them."""
 
@@ -89,7 +97,7 @@ class Builder:
                 store.add_words(words)
                 writer.commit(optimize=True)
             except BaseException:
-                writer.cancel()
+                _cancel(writer)
                 raise
             finally:
                 store.checkpoint()
@@ -177,7 +185,7 @@ class Builder:
                     writer.add_document(**doc)
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                _cancel(writer)
                 raise
             store.apply(
                 rows, skips, gone if first else (), stale if first else (), clear_pending=last

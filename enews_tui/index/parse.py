@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -99,24 +100,28 @@ def parse_all(
 def _parse_pool(
     root: Path, chunks: list[Sequence[ArchiveFile]], parser: Parser, workers: int
 ) -> Iterator[list[Parsed]]:
-    """The chunks through a process pool, a few in flight per worker so memory stays bounded."""
+    """The chunks through a process pool, a few in flight per worker so memory stays bounded;
+    if the pool cannot start or breaks, the rest is parsed here."""
     # spawn, not fork: the TUI refreshes from a thread, and forking a threaded process can hang.
     context = multiprocessing.get_context("spawn")
     todo = list(reversed(chunks))
     running: dict[Future[list[Parsed]], Sequence[ArchiveFile]] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        try:
-            while todo or running:
-                while todo and len(running) < workers * 3:
-                    chunk = todo.pop()
-                    running[pool.submit(parse_chunk, str(root), chunk, parser)] = chunk
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    chunk = running.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        yield parse_chunk(str(root), chunk, parser)
-        finally:
-            for future in running:
-                future.cancel()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            try:
+                while todo or running:
+                    while todo and len(running) < workers * 3:
+                        chunk = todo.pop()
+                        running[pool.submit(parse_chunk, str(root), chunk, parser)] = chunk
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        result = future.result()
+                        del running[future]
+                        yield result
+            finally:
+                for future in running:
+                    future.cancel()
+    except (BrokenProcessPool, RuntimeError, OSError, pickle.PicklingError):
+        pass  # e.g. a worker killed, or no `__main__` guard in a script: parse the rest here
+    for chunk in [*running.values(), *reversed(todo)]:
+        yield parse_chunk(str(root), chunk, parser)

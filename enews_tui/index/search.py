@@ -69,7 +69,7 @@ def _terms(searcher: Searcher | None, q: wq.Query) -> Terms:
 def _reader_terms(text: str, terms: Terms) -> tuple[str, ...]:
     """Query words as typed (when they match) plus stems and prefixes: the reader marks words
     starting with any of them."""
-    words = {fold(w) for w in re.findall(r"\w+", text) if stem(fold(w)) in terms.stems}
+    words = {fold(w) for w in re.findall(r"\w+", text) if stem(w) in terms.stems}
     return tuple(sorted(words | terms.stems | terms.prefixes))
 
 
@@ -146,7 +146,7 @@ def _lead(text: str) -> str:
 def _known(searcher: Searcher, word: str) -> bool:
     """Whether any default field holds the word (as its stem)."""
     reader = searcher.reader()
-    term = stem(fold(word))
+    term = stem(word)
     return any(reader.doc_frequency(f, term) for f in DEFAULT_FIELDS)
 
 

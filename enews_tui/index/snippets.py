@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import re
 
-from whoosh.lang.porter import stem as _porter
 from whoosh.support.charset import accent_map
 
 from enews_tui.index.query import Terms
-from enews_tui.index.schema import body_text
+from enews_tui.index.schema import body_text, term_of
 from enews_tui.model import Story
 
 SNIPPET_CHARS = 200
@@ -24,8 +23,8 @@ def fold(word: str) -> str:
 
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """The index's stem of an already folded word."""
-    return str(_porter(word))
+    """The term the index holds for `word` ("" for a stop word, which never matches)."""
+    return term_of(word)
 
 
 def story_text(story: Story) -> str:
@@ -39,10 +38,9 @@ def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for m in _WORD.finditer(text):
         folded = fold(m[0])
-        s = stem(folded)
+        s = stem(m[0])
         if (
-            s in terms.stems
-            or folded in terms.stems
+            (s and s in terms.stems)
             or any(folded.startswith(p) for p in terms.prefixes)
             or any(p.fullmatch(folded) for p in terms.patterns)
         ):
