@@ -95,6 +95,7 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     command = f"{SCRIPT} --archive {root}"
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
     t("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", *env_args, command)
+    t("resize-window", "-t", "e2e", "-x", "140", "-y", "40")  # detached: -x alone may not hold
     t("set", "-g", "set-clipboard", "on")
     try:
         yield t
@@ -126,7 +127,8 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     tmux("send-keys", "-t", "e2e", "Enter")
     time.sleep(0.3)
     tmux("send-keys", "-t", "e2e", "Enter")
-    tmux.wait_for_text("stray [/i] closer")
+    tmux.wait_for_text("Eve Mallory")
+    assert "[@click=app.quit]Click Me[/]" in tmux.screen()  # shown as text
     tmux("send-keys", "-t", "e2e", "C")
     tmux.wait_for(lambda: "Mallory" in tmux.buffers(), "the hostile contacts in the buffer")
     buffers = tmux.buffers()

@@ -125,7 +125,7 @@ async def test_typing_a_word_finds_the_seed_with_marked_hits(index: StoryIndex) 
         start, end = hit.spans[0]
         assert hit.snippet[start:end].lower().startswith("arthroscopic")
         assert status(app) == "1 of 4 stories"
-        assert hit.snippet[:20] in screen_text(app)
+        assert hit.snippet[start:end] in screen_text(app)  # the marked word is on screen
 
 
 async def test_enter_goes_to_the_top_hit_and_opens_the_story(index: StoryIndex) -> None:
@@ -330,6 +330,6 @@ async def test_a_hostile_page_shows_as_inert_text(index: StoryIndex) -> None:
         await pilot.press("C")
         await settle(pilot)
         assert app.is_running
-        assert "[@click=app.quit]Eve[/]" in app.clipboard
-        assert not any(c in app.clipboard for c in "\x1b\x07\x9b\x9c")
-        assert "[@click=app.quit]Eve[/]" in list(app._notifications)[-1].message
+        assert app.clipboard == "Eve Mallory (Media Inquiries) T: 617.627.0000 F: 617.627.0001"
+        assert "Eve Mallory" in list(app._notifications)[-1].message
+        assert "Story by Mallory Evil, Web Communications" in reader_text(reader)

@@ -33,7 +33,7 @@ QUERY_SYNTAX = (
     ("aids OR hiv", "either word;  aids NOT africa: without the second"),
     ("title:statistic", "a word in one field: title, teaser, body, byline, dateline, contacts"),
     ("moth*", "words starting with moth"),
-    ("smaly~", "forgive a typo"),
+    ("smaley~", "forgive a typo (one letter off)"),
     ("date:2008", "stories from 2008;  date:[2007 to 2008] for a range"),
 )
 
@@ -60,9 +60,9 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = "Help"
             box.border_subtitle = "escape to close"
             yield Static(Content("Keys").stylize("bold underline"), classes="help-heading")
-            yield Static(_table(KEYS, 18), classes="help-table")
+            yield Static(_table(KEYS, 20), classes="help-table")
             yield Static(Content("Query syntax").stylize("bold underline"), classes="help-heading")
-            yield Static(_table(QUERY_SYNTAX, 18), classes="help-table")
+            yield Static(_table(QUERY_SYNTAX, 20), classes="help-table")
             yield Static(
                 Content("An empty query lists every story, newest first. The mouse works too."),
                 classes="help-note",

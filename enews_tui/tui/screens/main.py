@@ -147,7 +147,7 @@ class MainScreen(Screen[None]):
         self.query_one(Reader).border_title = "Story"
         self.query_one(ContactPanel).border_title = "Contacts"
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
-        self.query_one(ContactPanel).show_contacts(())
+        self.query_one(ContactPanel).show_contacts((), "Open a story to see who to call about it")
         self.query_one(StoryList).focus()
         for notice in self.index.notices:
             self.notify(sanitize_line(notice), severity="warning", markup=False)

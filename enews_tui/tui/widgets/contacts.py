@@ -33,7 +33,9 @@ class ContactPanel(OptionList):
         super().__init__(id=id, classes=classes, markup=False)
         self.contacts: tuple[Contact, ...] = ()
 
-    def show_contacts(self, contacts: Sequence[Contact]) -> None:
+    def show_contacts(
+        self, contacts: Sequence[Contact], empty: str = "No contacts printed with this story"
+    ) -> None:
         """List `contacts` under their group labels and highlight the first one."""
         self.contacts = tuple(contacts)
         options: list[Option] = []
@@ -45,7 +47,7 @@ class ContactPanel(OptionList):
                 options.append(Option(label, id=f"group-{i}", disabled=True))
             options.append(Option(contact_prompt(contact), id=f"contact-{i}"))
         if not options:
-            options.append(Option(Content("No contacts printed with this story"), disabled=True))
+            options.append(Option(Content(empty), disabled=True))
         self.clear_options()
         self.add_options(options)
         first = next((n for n, o in enumerate(options) if not o.disabled), None)
