@@ -82,24 +82,27 @@ def fts_build(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _latencies(
-    queries: list[Any], run: Callable[[Any], object], warm: int = 3
-) -> tuple[list[float], int]:
-    """Seconds per query (after a few warm-up queries) and how many failed."""
+    queries: list[Any], run: Callable[[Any], object], warm: int = 2
+) -> tuple[list[float], int, list[object]]:
+    """Seconds per query (after a few warm-up queries), how many failed, and the answers."""
     for q in queries[:warm]:
         try:
             run(q)
         except Exception:  # a failing query is counted below
             pass
-    times, failed = [], 0
+    times: list[float] = []
+    answers: list[object] = []
+    failed = 0
     for q in queries:
         started = time.perf_counter()
         try:
-            run(q)
+            answer = run(q)
         except Exception:  # reported as a count; the run goes on
             failed += 1
             continue
         times.append(time.perf_counter() - started)
-    return times, failed
+        answers.append(answer)
+    return times, failed, answers
 
 
 def search(args: dict[str, Any]) -> dict[str, Any]:
@@ -111,17 +114,19 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
     ix = _open(args)
     try:
         for kind in KINDS:
-            times, failed = _latencies(queries[kind], lambda q: ix.search(q.text, limit=limit))
-            totals = [ix.search(q.text, limit=1, snippets=False).total for q in queries[kind][:50]]
+            times, failed, answers = _latencies(
+                queries[kind], lambda q: ix.search(q.text, limit=limit)
+            )
+            totals = sorted(int(getattr(a, "total", 0)) for a in answers)
             nosnip: list[float] = []
             if not quick:
-                nosnip, _ = _latencies(
+                nosnip, _, _ = _latencies(
                     queries[kind], lambda q: ix.search(q.text, limit=limit, snippets=False)
                 )
             out[f"app/{kind}"] = {
                 **summary_ms(times),
                 "failed": failed,
-                "median_hits": sorted(totals)[len(totals) // 2] if totals else 0,
+                "median_hits": totals[len(totals) // 2] if totals else 0,
                 "nosnippets": summary_ms(nosnip),
                 "examples": [q.text for q in queries[kind][:3]],
             }
@@ -131,10 +136,12 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         ws = baselines.WhooshSearch(Path(args["whoosh"]))
         try:
             for kind in KINDS:
-                hl, failed = _latencies(queries[kind], lambda q: ws.search(q.text, True, limit))
+                hl, failed, _ = _latencies(queries[kind], lambda q: ws.search(q.text, True, limit))
                 out[f"whoosh/{kind}"] = {**summary_ms(hl), "failed": failed}
                 if not quick:
-                    plain, _ = _latencies(queries[kind], lambda q: ws.search(q.text, False, limit))
+                    plain, _, _ = _latencies(
+                        queries[kind], lambda q: ws.search(q.text, False, limit)
+                    )
                     out[f"whoosh-nohl/{kind}"] = summary_ms(plain)
         finally:
             ws.close()
@@ -144,7 +151,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
             for kind in KINDS:
                 if kind == "typo":
                     continue
-                times, failed = _latencies(queries[kind], lambda q: fts.search(q, limit))
+                times, failed, _ = _latencies(queries[kind], lambda q: fts.search(q, limit))
                 out[f"fts/{kind}"] = {**summary_ms(times), "failed": failed}
         finally:
             fts.close()
