@@ -14,6 +14,9 @@ from enews_tui.text import sanitize_line
 #: A block this long is prose; a story's first dated stretch has several, a listing has not.
 _PROSE = 150
 _STORY_PROSE_BLOCKS = 3
+#: Bounds on the searches for the title and for the dated paragraph.
+_HEADER_LINES = 80
+_DATED_TRIED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
         if not frame[i] and patterns.ANY_DATE.search(x.text) and patterns.ANCHOR.match(x.text)
     ]
     chosen = None
-    for n, i in enumerate(dated):
+    for n, i in enumerate(dated[:_DATED_TRIED]):
         stop = dated[n + 1] if n + 1 < len(dated) else len(lines)
         if _prose_blocks(lines, i, stop) >= _STORY_PROSE_BLOCKS:
             chosen = i
@@ -141,16 +144,21 @@ def _undated_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _A
     """No date stamp: the body starts at the first prose block, if the page has prose at all."""
     if archives:
         raise NotAStory("not a story: E-News Archives month index")
-    prose = [
-        i
-        for i, x in enumerate(lines)
-        if not frame[i] and (i == 0 or lines[i - 1].block != x.block) and _is_prose(lines, i)
+    starts = [
+        i for i, x in enumerate(lines) if not frame[i] and (i == 0 or lines[i - 1].block != x.block)
     ]
-    links = sum(1 for i, x in enumerate(lines) if x.hints.link and not frame[i])
+    prose = [i for i in starts if _is_prose(lines, i)]
+    prose_set = set(prose)
     if len(prose) < 2:
         raise NotAStory("not a story: no dateline and no story text")
-    if links > 3 * len(prose):
-        raise NotAStory("not a story: a section front (mostly links)")
+    # A story has paragraphs in a row; a section front alternates headline and teaser.
+    run = longest = 0
+    for i in starts:
+        run = run + 1 if i in prose_set else 0
+        longest = max(longest, run)
+    links = sum(1 for i in starts if lines[i].hints.link)
+    if longest < 2 or (links >= 3 and 2 * links >= len(prose)):
+        raise NotAStory("not a story: a section front (headlines and teasers, no story)")
     return _Anchor(index=prose[0], rest=lines[prose[0]].text)
 
 
