@@ -50,7 +50,11 @@ def _decode(raw: bytes, *, markup: bool) -> str:
     sample = raw[:_SAMPLE]
     utf16 = _utf16_by_pattern(sample)
     if utf16 is not None:
-        return _strict_or_fail(raw[: len(raw) - len(raw) % 2], utf16)
+        text = _strict_or_fail(raw[: len(raw) - len(raw) % 2], utf16)
+        # Binary data can show the same NUL rhythm; decoded, it is mostly control characters.
+        if _looks_binary(text[: _SAMPLE // 2].encode("utf-8", "replace")):
+            raise PageError("binary file, not a page")
+        return text
     if sample.startswith(_MAGIC) or _looks_binary(sample):
         raise PageError("binary file, not a page")
     if markup:

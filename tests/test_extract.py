@@ -1,0 +1,694 @@
+"""Extraction over fixture pages: every rendering of the seed reads as the seed's story, other
+stories of the site read field by field, and bad or non-story pages give a one-line reason."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enews_tui.extract import parse_story
+from enews_tui.model import Byline, Contact, NotAStory, PageError, Story
+from tests.support import REPO, SEED, SEED_ID
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+SEED_URL = "http://enews.tufts.edu/stories/072308OneLessStatistic.htm"
+
+SEED_CONTACTS = (
+    Contact("For More Information", "Web Communications", None, "617.627.4282", "617.627.3549"),
+    Contact("Media Inquiries", "Kim Thurler", None, "617.627.3175", "617.627.4907"),
+    Contact("Media Inquiries", "Alexander Reid", None, "617.627.4173", "617.627.4907"),
+    Contact("Media Inquiries", "Suzanne McInroy", None, "617.627.4703", "617.627.4907"),
+    Contact("Want to help?", "Robin Smalley"),
+)
+# Text of the site's frame and of the contact blocks: none of it may appear in a story's body.
+FRAME_TEXT = (
+    "inactive since",
+    "Tufts University e-news",
+    "GO >",
+    "this site people",
+    "Logo",
+    "left side photo",
+    "Related Stories",
+    "Related Links",
+    "Featured Profile",
+    "For More Information",
+    "Media Inquiries",
+    "Want to help?",
+    "T: 617",
+    "Profile by",
+    "Wayback",
+    "captures",
+    "COLLECTED BY",
+    "About this capture",
+)
+
+
+def parse(name: str) -> Story:
+    """Parse a fixture page the way the index does: bytes plus the name in the archive."""
+    return parse_story((PAGES / name).read_bytes(), name)
+
+
+def seed_story() -> Story:
+    """The seed text save, parsed."""
+    return parse_story(SEED.read_bytes(), SEED.name)
+
+
+def same_story(story: Story) -> Story:
+    """The story without the fields that depend on which file it came from."""
+    return dataclasses.replace(story, id="", source="", url=None)
+
+
+def body_text(story: Story) -> str:
+    """Every heading and paragraph, one per line."""
+    return "\n".join(
+        [s.heading or "" for s in story.sections]
+        + [p for s in story.sections for p in s.paragraphs]
+    )
+
+
+# --- the seed, exactly as issue 2 lists it --------------------------------------------------
+
+
+def test_seed_fields_are_exactly_the_issues() -> None:
+    """Title, teaser, date, dateline, byline and contacts as the issue lists them."""
+    story = seed_story()
+    assert story.id == SEED_ID
+    assert story.source == SEED.name
+    assert story.url is None
+    assert story.title == "One Less Statistic"
+    assert story.teaser == (
+        "Robin Smalley (J'77), co-founder and international director of Mothers2Mothers, "
+        "discusses how the organization grew from a vision to a reality."
+    )
+    assert story.date == dt.date(2008, 7, 23)
+    assert story.dateline == "Medford/Somerville, Mass."
+    assert story.byline == Byline("Profile", "Kaitlin Melanson", "Web Communications")
+    assert story.contacts == SEED_CONTACTS
+
+
+def test_seed_sections_and_paragraphs() -> None:
+    """An untitled section of 4, then 5, 5 and 6 paragraphs under the printed subheadings."""
+    sections = seed_story().sections
+    assert [(s.heading, len(s.paragraphs)) for s in sections] == [
+        (None, 4),
+        ('"I have to do this program"', 5),
+        ("A Support System", 5),
+        ("A Passion To Help", 6),
+    ]
+    first = sections[0].paragraphs[0]
+    assert first.startswith("Robin Smalley (J'77) loves her job.")
+    assert sections[1].paragraphs[0].startswith("The idea for M2M")
+    assert (
+        sections[1].paragraphs[-1].endswith("A month later, her family had relocated to Cape Town.")
+    )
+    # Text stays as printed, missing spaces included.
+    assert "to be with her.Mitch traveled" in sections[1].paragraphs[1]
+
+
+def test_seed_body_has_no_frame_or_contact_text() -> None:
+    """Banner, search box, logos, sidebar labels, contacts and the call are not body text."""
+    body = body_text(seed_story())
+    for text in FRAME_TEXT:
+        assert text not in body
+
+
+# --- the same story in other renderings ----------------------------------------------------
+
+RENDERINGS = [
+    ("seed_table_cp1252.html", None),
+    ("seed_semantic_utf8.html", SEED_URL),
+    ("seed_wayback.html", SEED_URL),
+    ("seed_crlf.txt", None),
+    ("seed_wrapped.txt", None),
+]
+
+
+@pytest.mark.parametrize(("name", "url"), RENDERINGS)
+def test_renderings_of_the_seed_give_the_seed_story(name: str, url: str | None) -> None:
+    """Table layout, HTML5, a Wayback capture and text saves all read as the same story."""
+    story = parse(name)
+    assert same_story(story) == same_story(seed_story())
+    assert story.url == url
+    assert story.source == name
+    assert story.id == name.rsplit(".", 1)[0]
+
+
+def _utf16_no_bom(raw: bytes, order: str) -> bytes:
+    return raw.decode("utf-8").encode(f"utf-16-{order}")
+
+
+SEED_TRANSFORMS: dict[str, Callable[[bytes], bytes]] = {
+    "utf-8 BOM": lambda raw: b"\xef\xbb\xbf" + raw,
+    "utf-16-le BOM": lambda raw: raw.decode("utf-8").encode("utf-16"),
+    "utf-16-be BOM": lambda raw: b"\xfe\xff" + raw.decode("utf-8").encode("utf-16-be"),
+    "utf-16-le no BOM": lambda raw: _utf16_no_bom(raw, "le"),
+    "utf-16-be no BOM": lambda raw: _utf16_no_bom(raw, "be"),
+    "utf-32 BOM": lambda raw: raw.decode("utf-8").encode("utf-32"),
+    "windows-1252": lambda raw: raw.decode("utf-8").encode("cp1252"),
+    "CR line ends": lambda raw: raw.replace(b"\n", b"\r"),
+    "trailing spaces and tabs": lambda raw: raw.replace(b"\n", b" \t\n"),
+}
+
+
+@pytest.mark.parametrize("transform", SEED_TRANSFORMS.values(), ids=list(SEED_TRANSFORMS))
+def test_seed_in_other_encodings_and_line_ends(transform: Callable[[bytes], bytes]) -> None:
+    """BOMs, UTF-16/32 (found by BOM or NUL pattern), windows-1252, CR-only lines."""
+    story = parse_story(transform(SEED.read_bytes()), SEED.name)
+    assert same_story(story) == same_story(seed_story())
+
+
+# --- Wayback captures ------------------------------------------------------------------------
+
+
+def _without(text: str, start: str, end: str) -> str:
+    """`text` with the first `start`...`end` span (inclusive) cut out."""
+    a = text.index(start)
+    return text[:a] + text[text.index(end, a) + len(end) :]
+
+
+WAYBACK = (PAGES / "seed_wayback.html").read_text("utf-8")
+NO_WOMBAT = _without(WAYBACK, "__wm.wombat(", ");")
+WAYBACK_VARIANTS = {
+    "toolbar URL box": NO_WOMBAT,
+    "toolbar capture links": _without(NO_WOMBAT, '<input id="wmtbURL"', "/>"),
+    "print header": _without(
+        _without(NO_WOMBAT, '<input id="wmtbURL"', "/>"),
+        '<div id="wm-ipp-base"',
+        "</div>\n</div>\n</div>",
+    ),
+    "no toolbar comments": WAYBACK.replace("BEGIN WAYBACK TOOLBAR INSERT", "toolbar").replace(
+        "END WAYBACK TOOLBAR INSERT", "end"
+    ),
+    "saved-from mark": "<!-- saved from url=(0093)https://web.archive.org/web/20080801123456/"
+    + SEED_URL
+    + " -->\n"
+    + _without(NO_WOMBAT, '<div id="wm-ipp-base"', "<!-- END WAYBACK TOOLBAR INSERT -->"),
+}
+
+
+@pytest.mark.parametrize("page", WAYBACK_VARIANTS.values(), ids=list(WAYBACK_VARIANTS))
+def test_wayback_capture_url_and_toolbar(page: str) -> None:
+    """The original address comes from wombat, the URL box, the calendar links, the print header
+    or the browser's saved-from mark; toolbar text never reaches the story."""
+    story = parse_story(page.encode("utf-8"), "capture.html")
+    assert story.url == SEED_URL
+    assert same_story(story) == same_story(seed_story())
+
+
+def test_canonical_link_rewritten_by_the_archive_is_unwrapped() -> None:
+    """A capture's canonical link points into the archive; the story keeps the original."""
+    page = (PAGES / "seed_semantic_utf8.html").read_text("utf-8")
+    page = page.replace(
+        'href="http://enews', 'href="https://web.archive.org/web/20080801000000/http://enews'
+    )
+    assert parse_story(page.encode(), "c.html").url == SEED_URL
+
+
+def test_text_save_url_only_when_stated() -> None:
+    """A text save has no address unless its text states one."""
+    raw = SEED.read_bytes()
+    assert parse_story(raw, "a.txt").url is None
+    stated = b"URL: " + SEED_URL.encode() + b"\n\n" + raw
+    assert parse_story(stated, "a.txt").url == SEED_URL
+    banner = raw.replace(b"Tufts Now at", b"Tufts Now at\nhttp://now.tufts.edu/")
+    assert parse_story(banner, "a.txt").url is None
+
+
+# --- other stories of the site -------------------------------------------------------------
+
+STORIES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "story_lab_latin1.html",
+        {
+            "title": "A Quiet Revolution in the Lab",
+            "teaser": "Chemists at Tufts are rethinking how the introductory laboratory is taught, "
+            "one beaker at a time.",
+            "date": dt.date(2002, 12, 31),
+            "dateline": "Boston",
+            "byline": Byline("Story", "Helen Ravenhill", "Tufts Journal"),
+            "url": None,
+            "sections": [(None, 3), ("Learning by doing", 2), ("What comes next?", 2)],
+            "first": "When Professor Ana Muñoz walked into her first teaching lab in 1998, "
+            "she saw forty students following recipes. “Nobody was asking why,” she says.",
+            "contacts": (
+                Contact(
+                    "Media Contact",
+                    "Helen Ravenhill",
+                    "Tufts Journal",
+                    "617.627.3175",
+                    None,
+                    "helen.ravenhill@tufts.edu",
+                ),
+                Contact(
+                    "For More Information",
+                    "Department of Chemistry",
+                    None,
+                    "617.627.3441",
+                    "617.627.3443",
+                    "chemistry@tufts.edu",
+                ),
+            ),
+        },
+    ),
+    (
+        "story_shelter.txt",
+        {
+            "title": "Healing Hands for Shelter Dogs",
+            "teaser": "Veterinary students spend their summer caring for animals "
+            "that nobody else will.",
+            "date": dt.date(2002, 9, 3),
+            "dateline": "Grafton, Mass.",
+            "byline": Byline(None, "Michael Woolf", "Cummings School of Veterinary Medicine"),
+            "url": None,
+            "sections": [(None, 3), ("A different kind of classroom", 2)],
+            "first": "Every morning at seven, a van leaves the Cummings School campus",
+            "contacts": (
+                Contact(
+                    "Media Contacts",
+                    "Michael Woolf",
+                    None,
+                    "508.839.7910",
+                    "508.839.7951",
+                    "michael.woolf@tufts.edu",
+                ),
+                Contact(
+                    "Media Contacts",
+                    "Siobhan O'Brien",
+                    None,
+                    "508.839.5302",
+                    None,
+                    "siobhan.obrien@tufts.edu",
+                ),
+            ),
+        },
+    ),
+    (
+        "story_talloires_utf8.htm",
+        {
+            "title": "Talloires Turns Twenty",
+            "teaser": "The university’s European campus on Lake Annecy marks two decades of "
+            "summer programs.",
+            "date": dt.date(1997, 10, 15),
+            "dateline": "Talloires, France",
+            "byline": Byline("Written", "Marjorie Howard", "Tufts Journal"),
+            "url": "http://enews.tufts.edu/stories/101597Talloires.htm",
+            "sections": [(None, 2), ("A village classroom", 2), ("Looking ahead", 1)],
+            "first": "Twenty years ago this fall, a small group of Tufts faculty",
+            "contacts": (
+                Contact(
+                    "For more information",
+                    "Kim Thurler",
+                    None,
+                    "617.627.3175",
+                    None,
+                    "kim.thurler@tufts.edu",
+                ),
+            ),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "want"), STORIES, ids=[n for n, _ in STORIES])
+def test_other_stories(name: str, want: dict[str, Any]) -> None:
+    """Stories of the same site in other layouts, encodings, date forms and byline kinds."""
+    story = parse(name)
+    for key in ("title", "teaser", "date", "dateline", "byline", "url", "contacts"):
+        assert getattr(story, key) == want[key], key
+    assert [(s.heading, len(s.paragraphs)) for s in story.sections] == want["sections"]
+    assert story.sections[0].paragraphs[0].startswith(want["first"])
+    body = body_text(story)
+    for text in ("Photo by", "Related", "Copyright", "©", "E-News Archives", "For more", "T: "):
+        assert text not in body
+
+
+# --- pages that are not stories, and files that are not pages ------------------------------
+
+REFUSED: list[tuple[str, type[PageError], str]] = [
+    ("archives_2008_07.html", NotAStory, "not a story: E-News Archives month index"),
+    ("archives_2002_12.txt", NotAStory, "not a story: E-News Archives month index"),
+    ("section_science.html", NotAStory, "not a story: a section front"),
+    ("truncated_in_header.html", NotAStory, "not a story"),
+    ("bad_empty.html", NotAStory, "empty page"),
+    ("bad_blank.txt", NotAStory, "empty page"),
+    ("bad_binary.html", PageError, "binary file, not a page"),
+    ("bad_binary_noext.txt", PageError, "binary file, not a page"),
+    ("bad_undecodable.html", PageError, "cannot decode"),
+]
+
+
+@pytest.mark.parametrize(("name", "error", "reason"), REFUSED, ids=[n for n, _, _ in REFUSED])
+def test_refused_pages_say_why(name: str, error: type[PageError], reason: str) -> None:
+    """Each refusal is the contract's exception with a one-line reason."""
+    with pytest.raises(error) as caught:
+        parse(name)
+    message = str(caught.value)
+    assert message.startswith(reason)
+    assert "\n" not in message and len(message) < 200
+
+
+def test_page_truncated_mid_tag_keeps_what_arrived() -> None:
+    """A page cut off inside a tag in its contact box keeps the story and complete entries."""
+    story = parse("truncated_in_contacts.html")
+    assert same_story(story).sections == seed_story().sections
+    assert [c.name for c in story.contacts] == [
+        "Web Communications",
+        "Kim Thurler",
+        "Alexander Reid",
+        "Robin Smalley",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "error", "reason"),
+    [
+        (b"\x00\x01\x02\x03" * 500, PageError, "binary file"),
+        (b"\xff\xfe" + b"\x00\xd8" * 3, PageError, "cannot decode: invalid UTF-16"),
+        (b"<html><body><p>\xff\xfe\xfd</p></body></html>", NotAStory, "not a story"),
+        (b"<html><head><title>x</title></head><body></body></html>", NotAStory, "empty page"),
+        (b"   \n", NotAStory, "empty page"),
+    ],
+    ids=["controls", "broken-utf-16", "no-story", "no-text", "blank"],
+)
+def test_small_bad_inputs(raw: bytes, error: type[PageError], reason: str) -> None:
+    """Literal bytes: binary, a broken BOM page, a page without a story, one without text."""
+    with pytest.raises(error, match=f"^{reason}"):
+        parse_story(raw, "x.html")
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+PAGE = "<html><head>{meta}</head><body><h1>Caf&eacute; Talk</h1><p>Boston [01.02.03] {text}</p>"
+LONG = " ".join(["Another sentence follows here."] * 12)
+
+
+def _story_page(text: str, meta: str = "") -> str:
+    return PAGE.format(meta=meta, text=text + " " + LONG) + "".join(
+        f"<p>{LONG}</p>" for _ in range(3)
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "first"),
+    [
+        # Declared charset honored (KOI8-R Cyrillic).
+        (
+            _story_page("Привет мир.", '<meta charset="koi8-r">').encode("koi8-r"),
+            "Привет мир.",
+        ),
+        # XML declaration.
+        (
+            ('<?xml version="1.0" encoding="iso-8859-15"?>' + _story_page("Prix: 5 €.")).encode(
+                "iso-8859-15"
+            ),
+            "Prix: 5 €.",
+        ),
+        # Declared UTF-8 but windows-1252 bytes: the declaration fails, windows-1252 is used.
+        (
+            _story_page("“Quoted.”", '<meta charset="utf-8">').encode("cp1252"),
+            "“Quoted.”",
+        ),
+        # Declared ISO-8859-1 is read as windows-1252 (curly quotes live in 0x80-0x9F).
+        (
+            _story_page(
+                "“Quoted.”",
+                '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+            ).encode("cp1252"),
+            "“Quoted.”",
+        ),
+        # Undeclared UTF-8.
+        (_story_page("Naïve “café”.").encode("utf-8"), "Naïve “café”."),
+        # Undeclared windows-1252 with bytes it leaves undefined (dropped, as browsers show them).
+        (_story_page("Odd\x81 bytes\x9d here.").encode("latin-1"), "Odd bytes here."),
+        # Declared UTF-16 over ASCII bytes: read as UTF-8, as browsers do.
+        (_story_page("Plain.", '<meta charset="utf-16">').encode("ascii"), "Plain."),
+        # Unknown charset name: ignored.
+        (_story_page("Plain.", '<meta charset="x-unknown-42">').encode("ascii"), "Plain."),
+    ],
+    ids=[
+        "declared-koi8-r",
+        "xml-declaration",
+        "wrong-declaration",
+        "iso-8859-1-as-1252",
+        "utf-8",
+        "1252-holes",
+        "utf-16-declared-ascii",
+        "unknown-charset",
+    ],
+)
+def test_decoding(raw: bytes, first: str) -> None:
+    """BOM, then a declared charset if it decodes, then UTF-8, then windows-1252."""
+    story = parse_story(raw, "p.html")
+    assert story.title == "Café Talk"
+    assert story.sections[0].paragraphs[0].startswith(first)
+
+
+# --- blocks and recognizer rules ------------------------------------------------------------
+
+BASE = [
+    "<h1>Jumbo Wins</h1>",
+    "<p>The mascot had a good year.</p>",
+    "<p>Medford/Somerville, Mass. [03.04.05] First paragraph. " + LONG + "</p>",
+    "<p>" + LONG + "</p>",
+    "<p>" + LONG + "</p>",
+]
+
+
+def _parse_html(*extra: str, base: list[str] = BASE) -> Story:
+    return parse_story(
+        ("<html><body>" + "".join(base + list(extra)) + "</body></html>").encode(), "t.html"
+    )
+
+
+def test_br_br_splits_paragraphs_and_cells_are_blocks() -> None:
+    """`<br><br>` is a paragraph break, a single `<br>` is not; table cells are blocks."""
+    story = _parse_html(
+        "<p>One sentence.<br>Same paragraph.<br><br>Next paragraph.</p>",
+        "<table><tr><td>Cell one.</td><td>Cell two.</td></tr></table>",
+    )
+    assert story.sections[0].paragraphs[-4:] == (
+        "One sentence. Same paragraph.",
+        "Next paragraph.",
+        "Cell one.",
+        "Cell two.",
+    )
+
+
+def test_subheading_kinds() -> None:
+    """`<h3>`, a bold-only paragraph (even with "?") and a short unpunctuated line are headings."""
+    story = _parse_html(
+        "<h3>Under an h3</h3>",
+        f"<p>{LONG}</p>",
+        "<p><b>Bold question?</b></p>",
+        f"<p>{LONG}</p>",
+        "<p>Plain short line</p>",
+        f"<p>{LONG}</p>",
+        "<p>A short sentence.</p>",
+    )
+    assert [s.heading for s in story.sections] == [
+        None,
+        "Under an h3",
+        "Bold question?",
+        "Plain short line",
+    ]
+    assert story.sections[-1].paragraphs == (LONG, "A short sentence.")
+
+
+@pytest.mark.parametrize(
+    ("opening", "date", "dateline", "first"),
+    [
+        (
+            "Boston, Mass. [12-31-02]Text glued.",
+            dt.date(2002, 12, 31),
+            "Boston, Mass.",
+            "Text glued.",
+        ),
+        ("[09.03.02] No dateline.", dt.date(2002, 9, 3), None, "No dateline."),
+        ("Medford, Mass. [04.01.97] Nineties.", dt.date(1997, 4, 1), "Medford, Mass.", "Nineties."),
+        (
+            "Medford, Mass. [4/1/2010] Long year.",
+            dt.date(2010, 4, 1),
+            "Medford, Mass.",
+            "Long year.",
+        ),
+        ("Medford, Mass. [13.45.08] Bad date.", None, "Medford, Mass.", "Bad date."),
+    ],
+)
+def test_date_forms(opening: str, date: dt.date | None, dateline: str | None, first: str) -> None:
+    """`[07.23.08]`, `[12-31-02]` unspaced, no dateline, 19xx years, an impossible date."""
+    base = [BASE[0], BASE[1], f"<p>{opening} {LONG}</p>", *BASE[3:]]
+    story = _parse_html(base=base)
+    assert (story.date, story.dateline) == (date, dateline)
+    assert story.sections[0].paragraphs[0].startswith(first)
+
+
+def test_dateline_and_date_on_separate_lines() -> None:
+    """A dateline alone on its line with the date alone on the next."""
+    base = [BASE[0], BASE[1], "<p>Grafton, Mass.<br>[05.06.07]</p>", f"<p>{LONG}</p>", *BASE[3:]]
+    story = _parse_html(base=base)
+    assert (story.date, story.dateline) == (dt.date(2007, 5, 6), "Grafton, Mass.")
+    assert story.sections[0].paragraphs[0] == LONG
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Story by Jane Doe, Tufts Journal", Byline("Story", "Jane Doe", "Tufts Journal")),
+        ("Article by Jane Doe", Byline("Article", "Jane Doe", None)),
+        (
+            "By Jane Doe and John Roe, Office of Publications",
+            Byline(None, "Jane Doe and John Roe", "Office of Publications"),
+        ),
+        (
+            "Written by J. R. O'Neil, Web Communications",
+            Byline("Written", "J. R. O'Neil", "Web Communications"),
+        ),
+        ("By the end of the year, the program had grown.", None),
+        ("Photo by Melody Ko", None),
+    ],
+)
+def test_bylines(line: str, byline: Byline | None) -> None:
+    """Kinds before "by", author, organization after the comma; prose and photo credits are not."""
+    story = _parse_html(f"<p>{line}</p>")
+    assert story.byline == byline
+
+
+def test_contact_variants() -> None:
+    """Labels with keys of several spellings, an organization line, and inline entries."""
+    story = _parse_html(
+        "<p>Story by Jane Doe, Tufts Journal</p>",
+        "<p>Media Contact<br>Jane Doe<br>Tufts Journal<br>Tel: 617.627.3175<br>"
+        "E-mail: j@tufts.edu</p>",
+        "<p>Contact: Kim Thurler, 617-627-3175, kim@tufts.edu</p>",
+        "<p>For more information, contact<br>Office of Admissions<br>Phone: (617) 627-3170</p>",
+    )
+    assert story.contacts == (
+        Contact("Media Contact", "Jane Doe", "Tufts Journal", "617.627.3175", None, "j@tufts.edu"),
+        Contact("Contact", "Kim Thurler", None, "617-627-3175", None, "kim@tufts.edu"),
+        Contact("For more information", "Office of Admissions", None, "(617) 627-3170"),
+    )
+
+
+def test_no_invented_contacts() -> None:
+    """Prose that mentions contacting someone, or a label over prose, makes no contact."""
+    story = _parse_html(
+        "<p>After the talk, contact between the two groups grew quickly over the summer.</p>",
+        "<p>Questions? Contact us.</p>",
+        "<p>Contact tracing was slow.</p>",
+        "<p>For More Information</p>",
+        "<p>The program's web site lists its upcoming events and how to volunteer for them.</p>",
+    )
+    assert story.contacts == ()
+
+
+def test_hostile_text_is_sanitized() -> None:
+    """Escape sequences, controls and bidi marks in a page never reach a Story field."""
+    story = _parse_html(
+        "<p>Evil\x1b]52;c;UFdORUQ=\x07 para\x1b[2J\u202egraph.</p>",
+        "<p>Media Inquiries<br>Kim\x07 Thurler<br>T: 617.627.3175\x1b[31m</p>",
+        base=[
+            "<h1>Jumbo&#27;[31m Wins\x9b1m</h1>",
+            *BASE[1:],
+        ],
+    )
+    assert story.title == "Jumbo Wins"
+    assert story.sections[0].paragraphs[-1] == "Evil paragraph."
+    assert story.contacts == (Contact("Media Inquiries", "Kim Thurler", None, "617.627.3175"),)
+
+
+# --- robustness: size, depth, anything at all ----------------------------------------------
+
+
+def _timed(raw: bytes, name: str) -> float:
+    start = time.perf_counter()
+    try:
+        parse_story(raw, name)
+    except PageError:
+        pass
+    return time.perf_counter() - start
+
+
+def test_deeply_nested_page_parses_without_recursion() -> None:
+    """10,000 nested elements around the story: no RecursionError, well under the budget."""
+    seed = (PAGES / "seed_table_cp1252.html").read_bytes()
+    for tag in (b"div", b"b", b"table"):
+        raw = b"<html><body>" + b"<%s>" % tag * 10_000 + seed + b"</%s>" % tag * 10_000
+        start = time.perf_counter()
+        story = parse_story(raw, "deep.html")
+        assert time.perf_counter() - start < 5
+        assert story.title == "One Less Statistic"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        (
+            b"<html><body>"
+            + b"<div><p>Some <b>text</b> &amp; <a href='x'>a link</a></p></div>\n" * 110_000,
+            "soup.html",
+        ),
+        (b"<div>" * 200_000, "deep.html"),
+        (
+            SEED.read_bytes()
+            + b"\n\nMedia Inquiries\n\n"
+            + b"Person\nT: 617.627.3175\n\n" * 100_000,
+            "c.txt",
+        ),
+        (b"word " * 1_700_000, "words.txt"),
+        (b"[07.23.08] x\n\n" * 300_000, "dates.txt"),
+    ],
+    ids=["8MB-tag-soup", "200k-unclosed", "100k-contacts", "8MB-text", "300k-dates"],
+)
+def test_huge_pages_are_bounded(raw: bytes, name: str) -> None:
+    """A hostile 8 MB page or 100,000 contact lines take about a second, not minutes."""
+    assert _timed(raw, name) < 6
+
+
+def test_many_contact_lines_are_capped() -> None:
+    """100,000 contact entries: the story still reads, with a bounded contact list."""
+    raw = SEED.read_bytes() + b"\n\nMedia Inquiries\n\n" + b"Person\nT: 617.627.3175\n\n" * 100_000
+    story = parse_story(raw, "c.txt")
+    assert story.title == "One Less Statistic"
+    assert len(story.contacts) <= 201
+
+
+def test_only_page_errors_escape() -> None:
+    """Mangled versions of real pages raise nothing but PageError / NotAStory."""
+    sources = [(PAGES / n).read_bytes() for n in ("seed_table_cp1252.html", "seed_wayback.html")]
+    sources.append(SEED.read_bytes())
+    step = 0
+    for raw in sources:
+        for cut in range(0, len(raw), max(1, len(raw) // 40)):
+            step += 1
+            mangled = raw[:cut] + bytes([step % 256]) * (step % 7) + raw[cut + step % 50 :]
+            for name in ("m.html", "m.txt", "m"):
+                try:
+                    parse_story(mangled, name)
+                except PageError:
+                    pass
+
+
+# --- layering -------------------------------------------------------------------------------
+
+
+def test_extractor_does_not_load_textual_or_whoosh() -> None:
+    """Headless paths stay light: importing and using the extractor loads no UI library."""
+    code = (
+        "import sys; from enews_tui.extract import parse_story; "
+        "from enews_tui.extract import markup, decode, recognize, contacts, wayback; "
+        f"parse_story(open({str(SEED)!r}, 'rb').read(), 's.txt'); "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'whoosh', 'rich')); "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
