@@ -145,6 +145,20 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
                 ratio(_get(mine or {}, "p95"), _get(lite or {}, "p95")),
             )
         )
+    for kind in KINDS:
+        mine, whoosh = _get(s, f"app/{kind}", "nosnippets"), s.get(f"whoosh-nohl/{kind}")
+        if not whoosh or not mine or not mine.get("n"):
+            continue  # measured in full runs only
+        rows.append(
+            (
+                f"search '{kind}' without snippets, ms (vs Whoosh, no highlights)",
+                _lat(mine),
+                _lat(whoosh),
+                ratio(mine.get("p95"), whoosh.get("p95")),
+                "",
+                "",
+            )
+        )
     k = r.get("keystroke", {})
     ks = "n/a" if "error" in k else _lat(k.get("painted"))
     rows.append(("keystroke to list painted, p50/p95/max ms (Pilot)", ks, "", "", "", ""))

@@ -83,6 +83,15 @@ def list_limit() -> int:
     return int(SEARCH_LIMIT)
 
 
+def app_title() -> str:
+    """The app's title, which its first frame shows in the header."""
+    try:
+        from enews_tui.tui.app import EnewsApp
+    except Exception:  # the app is not there (yet): the title it was written with
+        return "E-News reader"
+    return str(EnewsApp.TITLE)
+
+
 def launch_times(
     cmd: Sequence[str], env: dict[str, str], markers: Sequence[str], runs: int
 ) -> dict[str, Any]:
@@ -208,7 +217,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     opts.queries = opts.queries or (20 if opts.quick else 200)
     opts.keystrokes = opts.keystrokes or (20 if opts.quick else 100)
     opts.launch_runs = opts.launch_runs or (3 if opts.quick else 5)
-    opts.markers = opts.markers or ["E-News reader"]
+    opts.markers = opts.markers or [app_title()]
     return opts
 
 
