@@ -42,9 +42,7 @@ STORIES = (
     make_story(
         "rowing/regatta",
         "Regatta draws rowers from across New England",
-        (
-            "Crews rowed the river course; the oarsmen praised the boathouse and the coaches.",
-        ),
+        ("Crews rowed the river course; the oarsmen praised the boathouse and the coaches.",),
         date=dt.date(2006, 5, 14),
         contacts=(Contact("For More Information", "kim  THURLER.", None, None, None, "k@tufts"),),
     ),
@@ -402,3 +400,37 @@ def test_a_second_instance_sees_a_refresh(tmp_path: Path) -> None:
         first.refresh(rebuild=True)
         assert second.search("vaccine").total == 1
         second.close()
+
+
+QUERY_ALPHABET = list('ab rowing vaccine "():[]{}*?~^-+><=!/\\.,;&|é') + [
+    "AND",
+    " OR ",
+    " NOT ",
+    "date:",
+    "title:",
+    "author:",
+    " to ",
+    "2008",
+    "\x00",
+    "\u202e",
+]
+
+
+def test_any_query_is_hits_or_a_query_error(tmp_path: Path) -> None:
+    """Generated queries: never an exception other than a one-line QueryError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    with build(tmp_path / "archive") as ix:
+
+        @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.lists(st.sampled_from(QUERY_ALPHABET), max_size=12).map("".join))
+        def check(query: str) -> None:
+            for sort in ("relevance", "date"):
+                try:
+                    ix.search(query, sort=sort)
+                except QueryError as exc:
+                    assert str(exc) and "\n" not in str(exc)
+            ix.highlight_terms(query)
+
+        check()

@@ -91,9 +91,9 @@ class Builder:
                         elif p.skip is not None:
                             skips.append(p.skip)
                     if len(rows) >= 500:
-                        store.apply(rows, skips, (), ())
+                        store.apply(rows, skips, (), (), fresh=True)
                         rows, skips = [], []
-                store.apply(rows, skips, (), ())
+                store.apply(rows, skips, (), (), fresh=True)
                 store.add_words(words)
                 writer.commit(optimize=True)
             except BaseException:

@@ -60,7 +60,7 @@ class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
         """Forget cached words."""
         self._cache.clear()
 
-    def __call__(  # noqa: PLR0913 - Whoosh's analyzer signature
+    def __call__(
         self,
         value: str,
         positions: bool = False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from whoosh.support.charset import accent_map
 
@@ -35,17 +36,34 @@ def story_text(story: Story) -> str:
 
 def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     """(start, end, stem) of every word of `text` the terms match."""
+    if terms.patterns or not text.isascii():
+        candidates: Iterable[re.Match[str]] = _WORD.finditer(text)
+    else:  # only words starting like a term can match: let the regex engine find those
+        heads = {t[: max(3, len(t) - 2)] for t in terms.stems} | terms.prefixes
+        candidates = _candidates(frozenset(h for h in heads if h)).finditer(text)
+    prefixes = tuple(terms.prefixes)
     found: list[tuple[int, int, str]] = []
-    for m in _WORD.finditer(text):
-        folded = fold(m[0])
-        s = stem(m[0])
-        if (
-            (s and s in terms.stems)
-            or any(folded.startswith(p) for p in terms.prefixes)
-            or any(p.fullmatch(folded) for p in terms.patterns)
+    for m in candidates:
+        word = m[0]
+        s = stem(word)
+        if (s and s in terms.stems) or (
+            (prefixes or terms.patterns)
+            and (
+                fold(word).startswith(prefixes)
+                or any(p.fullmatch(fold(word)) for p in terms.patterns)
+            )
         ):
-            found.append((m.start(), m.end(), s))
+            found.append((m.start(), m.end(), s or fold(word)))
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
+    """Words (as the index cuts them) beginning with one of `heads`, ignoring case."""
+    if not heads:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
 
 
 def make_snippet(text: str, terms: Terms) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -53,15 +71,17 @@ def make_snippet(text: str, terms: Terms) -> tuple[str, tuple[tuple[int, int], .
     matches = word_matches(text, terms) if not terms.empty() else []
     if not matches:
         return _cut(text, 0), ()
-    best, best_score = 0, (-1, -1)
-    for i, (start, _end, _s) in enumerate(matches):
-        inside = [m for m in matches[i:] if m[1] <= start + SNIPPET_CHARS]
-        score = (len({m[2] for m in inside}), len(inside))
+    best, best_end, best_score = 0, 0, (-1, -1)
+    j = 0
+    for i, (start, _end, _s) in enumerate(matches):  # two pointers: the window [i, j)
+        j = max(j, i)
+        while j < len(matches) and matches[j][1] <= start + SNIPPET_CHARS:
+            j += 1
+        score = (len({m[2] for m in matches[i:j]}), j - i)
         if score > best_score:
-            best, best_score = i, score
+            best, best_end, best_score = i, j, score
     first = matches[best][0]
-    inside = [m for m in matches[best:] if m[1] <= first + SNIPPET_CHARS]
-    used = inside[-1][1] - first
+    used = matches[max(best, best_end - 1)][1] - first
     start = max(0, first - max(20, (SNIPPET_CHARS - used) // 2))
     if start > 0:  # begin at a word
         space = text.rfind(" ", 0, start + 1)

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS stories (
     title TEXT NOT NULL, date TEXT, dateline TEXT, sortkey INTEGER NOT NULL, lead TEXT NOT NULL,
     data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS stories_order ON stories (sortkey, id);
+CREATE INDEX IF NOT EXISTS stories_source ON stories (source);
 CREATE TABLE IF NOT EXISTS skipped (
     source TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     reason TEXT NOT NULL);
@@ -162,9 +163,14 @@ class Store:
         removed_ids: Iterable[str],
         *,
         clear_pending: bool = True,
+        fresh: bool = False,
     ) -> None:
-        """Remove, then add, in one transaction (which clears the pending list when told to)."""
+        """Remove, then add, in one transaction (which clears the pending list when told to);
+        `fresh`: a new database being filled, with nothing to replace."""
         db = self.db
+        if fresh:
+            self._insert(rows, skips)
+            return
         with db:
             db.execute("BEGIN")
             for source in removed_sources:
@@ -207,6 +213,42 @@ class Store:
                 )
             if clear_pending:
                 db.execute("DELETE FROM pending")
+
+    def _insert(self, rows: Iterable[Row], skips: Iterable[SkipRow]) -> None:
+        """Add rows to a database known not to hold them (a full build)."""
+        rows = list(rows)
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        r.id,
+                        r.source,
+                        r.size,
+                        r.mtime_ns,
+                        r.title,
+                        r.date,
+                        r.dateline,
+                        _sortkey(r.date),
+                        r.lead,
+                        r.data,
+                    )
+                    for r in rows
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (r.id, n, c.group, c.name, c.organization, c.phone, c.fax, c.email)
+                    for r in rows
+                    for n, c in enumerate(r.contacts)
+                ),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)",
+                ((s.source, s.size, s.mtime_ns, s.reason) for s in skips),
+            )
 
     def summaries(self) -> list[StorySummary]:
         """Every story, newest first, undated last."""
