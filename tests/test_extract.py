@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -162,6 +163,33 @@ SEED_TRANSFORMS: dict[str, Callable[[bytes], bytes]] = {
 def test_seed_in_other_encodings_and_line_ends(transform: Callable[[bytes], bytes]) -> None:
     """BOMs, UTF-16/32 (found by BOM or NUL pattern), windows-1252, CR-only lines."""
     story = parse_story(transform(SEED.read_bytes()), SEED.name)
+    assert same_story(story) == same_story(seed_story())
+
+
+def _lynx_dump(raw: bytes) -> bytes:
+    """The seed as a terminal browser dumps it: indented, wrapped, numbered links, references."""
+    text = raw.decode("utf-8").replace("Tufts University e-news", "[1]Tufts University e-news")
+    text = text.replace("Search\xa0 GO >", "Search ____________________ [2]GO >")
+    text = text.replace("this site people", "(*) this site ( ) people")
+    text = text.replace("Related Stories", "[3]Related Stories")
+    lines = []
+    for line in text.split("\n"):
+        lines += ["   " + x for x in textwrap.wrap(line, 74, break_on_hyphens=False)] or [""]
+    refs = "\n".join(f"   {n}. http://enews.tufts.edu/{n}.htm" for n in (1, 2, 3))
+    return ("\n".join(lines) + "\n\nReferences\n\n" + refs + "\n").encode("utf-8")
+
+
+TEXT_SAVES: dict[str, Callable[[bytes], bytes]] = {
+    "no blank lines": lambda raw: raw.replace(b"\n\n", b"\n"),
+    "tab-indented": lambda raw: raw.replace(b"\n", b"\n\t"),
+    "terminal browser dump": _lynx_dump,
+}
+
+
+@pytest.mark.parametrize("transform", TEXT_SAVES.values(), ids=list(TEXT_SAVES))
+def test_other_text_saves_of_the_seed(transform: Callable[[bytes], bytes]) -> None:
+    """Copied text without blank lines, indented text, and a lynx-style dump read the same."""
+    story = parse_story(transform(SEED.read_bytes()), "save.txt")
     assert same_story(story) == same_story(seed_story())
 
 
@@ -365,6 +393,19 @@ def test_page_truncated_mid_tag_keeps_what_arrived() -> None:
         "Alexander Reid",
         "Robin Smalley",
     ]
+
+
+def test_month_index_with_long_teasers_is_not_a_story() -> None:
+    """Day headings over several long teasers still make an archive page, not a story."""
+    teaser = "A teaser long enough to pass for a paragraph of a story, " * 4
+    days = "".join(
+        f"<p>[07.{d:02}.08]</p>"
+        + "".join(f"<p><a href='/s{d}{n}.htm'>Story {n}</a></p><p>{teaser}.</p>" for n in range(3))
+        for d in (21, 22, 23)
+    )
+    raw = f"<html><body><h1>E-News Archives</h1><h2>July 2008</h2>{days}</body></html>"
+    with pytest.raises(NotAStory, match="E-News Archives month index"):
+        parse_story(raw.encode(), "index.html")
 
 
 @pytest.mark.parametrize(
@@ -574,6 +615,22 @@ def test_contact_variants() -> None:
         Contact("Media Contact", "Jane Doe", "Tufts Journal", "617.627.3175", None, "j@tufts.edu"),
         Contact("Contact", "Kim Thurler", None, "617-627-3175", None, "kim@tufts.edu"),
         Contact("For more information", "Office of Admissions", None, "(617) 627-3170"),
+    )
+
+
+def test_contact_cells_and_unpunctuated_keys() -> None:
+    """A table with the key in one cell and the value in the next; "Fax 617..." without colon."""
+    story = _parse_html(
+        "<table><tr><td colspan=2><b>Media Inquiries</b></td></tr>"
+        "<tr><td colspan=2>Kim Thurler</td></tr>"
+        "<tr><td>T:</td><td>617.627.3175</td></tr><tr><td>F:</td><td>617.627.4907</td></tr>"
+        "<tr><td colspan=2>Alex Reid</td></tr>"
+        "<tr><td>Tel</td><td>617.627.4173</td></tr><tr><td>Fax 617.627.4907</td></tr></table>"
+        "<p>Tufts University<br>Medford, MA 02155<br>T: 617.628.5000</p>"
+    )
+    assert story.contacts == (
+        Contact("Media Inquiries", "Kim Thurler", None, "617.627.3175", "617.627.4907"),
+        Contact("Media Inquiries", "Alex Reid", None, "617.627.4173", "617.627.4907"),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from enews_tui.text import sanitize_line
@@ -33,9 +34,17 @@ class Page:
     markup: bool = False
 
 
+# A terminal browser's dump (lynx, elinks) numbers links "[12]Home" and lists them at the end.
+_REFERENCES = re.compile(r"^[ \t]*References[ \t]*\n+(?:[ \t]*\n)*[ \t]*1\. \S+://", re.M)
+_LINK_NUMBER = re.compile(r"\[\d{1,4}\](?=\S)")
+
+
 def text_blocks(text: str) -> tuple[Block, ...]:
     """Split a browser text save into blocks on blank lines (LF, CRLF or CR line ends)."""
     text = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+    references = _REFERENCES.search(text)
+    if references is not None:
+        text = _LINK_NUMBER.sub("", text[: references.start()])
     blocks: list[Block] = []
     current: list[str] = []
     for count, raw_line in enumerate(text.split("\n")):

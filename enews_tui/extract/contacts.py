@@ -25,6 +25,8 @@ _FIELD_KEY = re.compile(
 _FIELD_NAMES = {"t": "phone", "tel": "phone", "telephone": "phone", "phone": "phone",
                 "ph": "phone", "p": "phone", "f": "fax", "fax": "fax", "e": "email",
                 "email": "email", "e-mail": "email", "mail": "email"}  # fmt: skip
+# A key alone on its line (a table cell "T:" beside a cell "617.627.3175").
+_KEY_ONLY = re.compile(r"(?i)^(?:t|tel\.?|telephone|phone|ph\.?|p|f|fax|e|e-?mail|mail)\s*:?$")
 _PHONE = re.compile(
     r"(?:\+?1[ .\-])?\(?\d{3}\)?[ .\-]?\d{3}[.\-]\d{4}(?:\s*(?:x|ext\.?)\s*\d{1,5})?"
 )
@@ -37,6 +39,7 @@ _CALL = re.compile(
     r"(?i:contact|call|e-?mail|write\s+to|reach)\s+(?P<rest>.+)$"
 )
 _SCRUBBED = re.compile(r"(?i)\[?email\s+protected\]?")
+_DIGITS = re.compile(r"\d{3}")
 _NOT_NAMES = frozenset("us me them him her it the a an our".split())
 _ORG_WORDS = frozenset("of the for and & at in on de".split())
 
@@ -151,7 +154,11 @@ def _fields_of(text: str) -> tuple[str, dict[str, str]] | None:
         tail = tail.replace(m.group(), " ")
     if _TAIL_NOISE.sub("", tail):
         return None  # more prose follows: a sentence, not a contact
-    return text[: found[0].start()], fields
+    name_part = text[: found[0].start()]
+    key = name_part.strip(" :.").lower()
+    if len(found) == 1 and key in _FIELD_NAMES:
+        return "", {_FIELD_NAMES[key]: found[0].group()}  # "Fax 617.627.3549", no colon
+    return name_part, fields
 
 
 def split_fields(line: str) -> tuple[str, dict[str, str]]:
@@ -181,6 +188,10 @@ def _read_block(
         text = lines[j]
         if stop(j) or match_label(text) is not None:
             break
+        if _KEY_ONLY.match(text) and j + 1 < len(lines) and not stop(j + 1):
+            scan.used.add(j)  # the key's value is in the next cell: read them as one line
+            j += 1
+            text = f"{text.rstrip(':')}: {lines[j]}"
         parsed = _fields_of(text)
         if parsed is None:
             break
@@ -231,6 +242,8 @@ def _is_org(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 10 or len(text) > 100 or patterns.ends_sentence(text.rstrip(".")):
         return False
+    if _DIGITS.search(text):
+        return False  # a street address or ZIP code line (a footer), not a name
     if not words[0][:1].isupper():
         return False
     capitalized = [w for w in words if w.lower() not in _ORG_WORDS]

@@ -26,7 +26,10 @@ _BOILERPLATE = re.compile(
     | e-?mail\ (?:this\ )?(?:story|page|article)(?:\ to\ a\ friend)?
     | (?:©|\(c\)|copyright\b).{0,160} | .{0,160}\ball\ rights\ reserved\b.{0,160}
     | skip\ (?:to\ )?(?:the\ )?(?:navigation|content|main\ content)
-    | text\ only | home | site\ index | a-z\ index | contact\ us | privacy(?:\ policy)?
+    | text\ only | home | site\ index | a-z\ index | contact\ us | privacy(?:\ policy|\ statement)?
+    | site\ map | sitemap | text\ size.{0,20} | font\ size.{0,20} | share(?:\ this)?(?:\ story)?
+    | bookmark(?:\ this)?(?:\ page)? | rss(?:\ feeds?)? | subscribe(?:\ to\ e-?news)?
+    | (?:previous|next)\ (?:story|article) | more\ stories | view\ all\ stories
     )$""",
 )
 #: Labels of the site's sidebar boxes; what follows them is a list of links, not the story.

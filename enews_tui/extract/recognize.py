@@ -111,6 +111,10 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
         if _prose_blocks(lines, i, stop) >= _STORY_PROSE_BLOCKS:
             chosen = i
             break
+    # An archive page that names itself and lists three dates is a month index even when its
+    # teasers are long enough to look like paragraphs.
+    if archives and len(dated) >= 3:
+        chosen = None
     if chosen is None and (
         len(dated) >= 3 or (archives and not _prose_blocks(lines, 0, len(lines)))
     ):
