@@ -88,6 +88,11 @@ class PtyApp:
                 return None
         return None
 
+    def tail(self, lines: int = 3) -> str:
+        """The last non-blank lines of what the app printed (why it stopped, usually)."""
+        text = [ln.strip() for ln in visible(bytes(self.output[-4000:])).splitlines()]
+        return " / ".join([ln for ln in text if ln][-lines:])[:300]
+
     def send(self, keys: str) -> None:
         """Type `keys` into the terminal."""
         os.write(self.master, keys.encode())
@@ -112,11 +117,21 @@ class PtyApp:
 
 def first_frame(
     cmd: Sequence[str], env: dict[str, str], markers: Sequence[str], timeout: float = 60
-) -> float | None:
-    """Seconds from spawn until the app's first frame (one of `markers` visible); None: never."""
+) -> float:
+    """Seconds from spawn until the app's first frame (one of `markers` visible).
+
+    Raises RuntimeError, with the end of its output, when the app exits or times out first.
+    """
     app = PtyApp(cmd, env)
     try:
-        return app.wait_for(markers, timeout)
+        seconds = app.wait_for(markers, timeout)
+        if seconds is None:
+            try:
+                state = f"exited {app.proc.wait(timeout=1)}"
+            except subprocess.TimeoutExpired:
+                state = "timed out"
+            raise RuntimeError(f"no frame showing {list(markers)}: {state}: {app.tail()}")
+        return seconds
     finally:
         app.stop()
 
@@ -135,6 +150,8 @@ def browse_rss(
     listed = opened = None
     try:
         listed = app.wait_for([list_marker], timeout)
+        if listed is None:
+            raise RuntimeError(f"the list never showed {list_marker!r}: {app.tail()}")
         if listed is not None and story_marker:
             for key in keys:
                 mark = len(app.output)

@@ -97,10 +97,7 @@ def launch_times(
 ) -> dict[str, Any]:
     """Median (and every run) of spawn to first frame."""
     times = [launch.first_frame(cmd, env, markers) for _ in range(runs)]
-    ok = [t for t in times if t is not None]
-    if not ok:
-        raise RuntimeError(f"no frame showing {list(markers)} within the timeout")
-    return {"runs": times, "median": statistics.median(ok), "min": min(ok)}
+    return {"runs": times, "median": statistics.median(times), "min": min(times)}
 
 
 def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
