@@ -434,3 +434,9 @@ def test_any_query_is_hits_or_a_query_error(tmp_path: Path) -> None:
             ix.highlight_terms(query)
 
         check()
+
+
+def test_result_echoes_the_query(index: StoryIndex) -> None:
+    """result.query is the query as given."""
+    assert index.search("Counseling").query == "Counseling"
+    assert index.search("").query == ""

@@ -15,7 +15,7 @@ from whoosh.support.charset import accent_map
 from enews_tui.model import Contact, Story
 
 #: Bump when the schema, the analyzer or the SQLite layout changes: it names the index folder.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The fields a bare word searches, and the names `field:value` accepts (aliases included).
 DEFAULT_FIELDS = ("title", "teaser", "body", "byline", "dateline", "contact")
@@ -155,6 +155,12 @@ def body_text(story: Story) -> str:
             parts.append(section.heading)
         parts.extend(section.paragraphs)
     return "\n".join(parts)
+
+
+def story_text(story: Story) -> str:
+    """The text a snippet is cut from: teaser, then the body, on one line."""
+    text = "\n".join(x for x in (story.teaser or "", body_text(story)) if x)
+    return " ".join(text.split())
 
 
 def byline_text(story: Story) -> str:

@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_parser
 from enews_tui.index.schema import DEFAULT_FIELDS, body_text
-from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem, story_text
+from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem
 from enews_tui.index.store import Store
 from enews_tui.model import QueryError, SearchHit, SearchResult, StorySummary
 
@@ -109,18 +109,16 @@ def search(
         raise
     except Exception as exc:
         raise QueryError(_one_line(exc)) from None
-    heads = store.heads([i for i, _ in found])
+    heads = store.heads([i for i, _ in found], text=snippets)
     hits = []
     for story_id, score in found:
         if story_id not in heads:
             continue  # a Whoosh document whose row a killed refresh had not written yet
-        title, date = heads[story_id]
+        title, date, plain = heads[story_id]
         snippet = ""
         spans: tuple[tuple[int, int], ...] = ()
         if snippets:
-            story = store.story(story_id)
-            if story is not None:
-                snippet, spans = make_snippet(story_text(story), terms)
+            snippet, spans = make_snippet(plain, terms)
         hits.append(SearchHit(story_id, title, date, score, snippet, spans))
     suggestion = _suggest(qparser, searcher, store, text) if total == 0 else None
     return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from whoosh.support.charset import accent_map
 
 from enews_tui.index.query import Terms
-from enews_tui.index.schema import body_text, term_of
-from enews_tui.model import Story
+from enews_tui.index.schema import term_of
 
 SNIPPET_CHARS = 200
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -26,12 +25,6 @@ def fold(word: str) -> str:
 def stem(word: str) -> str:
     """The term the index holds for `word` ("" for a stop word, which never matches)."""
     return term_of(word)
-
-
-def story_text(story: Story) -> str:
-    """The text a snippet is cut from: teaser, then the body, on one line."""
-    text = "\n".join(x for x in (story.teaser or "", body_text(story)) if x)
-    return " ".join(text.split())
 
 
 def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:

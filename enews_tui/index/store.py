@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from enews_tui.index.schema import story_text
 from enews_tui.model import Contact, Story, StorySummary
 from enews_tui.serialize import story_from_dict, story_to_dict
 
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     title TEXT NOT NULL, date TEXT, dateline TEXT, sortkey INTEGER NOT NULL, lead TEXT NOT NULL,
-    data BLOB NOT NULL);
+    data BLOB NOT NULL, text BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS stories_order ON stories (sortkey, id);
 CREATE INDEX IF NOT EXISTS stories_source ON stories (source);
 CREATE TABLE IF NOT EXISTS skipped (
@@ -57,6 +58,7 @@ class Row:
     dateline: str | None
     lead: str
     data: bytes
+    text: bytes
     contacts: tuple[Contact, ...]
 
 
@@ -84,6 +86,7 @@ def make_row(story: Story, size: int, mtime_ns: int) -> Row:
         dateline=story.dateline,
         lead=lead[:300],
         data=blob,
+        text=zlib.compress(story_text(story).encode(), 1),
         contacts=story.contacts,
     )
 
@@ -184,7 +187,7 @@ class Store:
                 db.execute("DELETE FROM stories WHERE source = ?", (r.source,))
                 db.execute("DELETE FROM contacts WHERE story_id = ?", (r.id,))
                 db.execute(
-                    "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         r.id,
                         r.source,
@@ -196,6 +199,7 @@ class Store:
                         _sortkey(r.date),
                         r.lead,
                         r.data,
+                        r.text,
                     ),
                 )
                 db.executemany(
@@ -220,7 +224,7 @@ class Store:
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (
                         r.id,
@@ -233,6 +237,7 @@ class Store:
                         _sortkey(r.date),
                         r.lead,
                         r.data,
+                        r.text,
                     )
                     for r in rows
                 ),
@@ -265,16 +270,19 @@ class Store:
         )
         return [(i, t, _date(d), ld) for i, t, d, ld in rows]
 
-    def heads(self, ids: list[str]) -> dict[str, tuple[str, dt.date | None]]:
-        """(title, date) by id, for the hits of a search."""
-        found: dict[str, tuple[str, dt.date | None]] = {}
+    def heads(
+        self, ids: list[str], *, text: bool = False
+    ) -> dict[str, tuple[str, dt.date | None, str]]:
+        """(title, date, snippet text or "") by id, for the hits of a search."""
+        found: dict[str, tuple[str, dt.date | None, str]] = {}
+        column = "text" if text else "NULL"
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for i, t, d in self.db.execute(
-                f"SELECT id, title, date FROM stories WHERE id IN ({marks})", chunk
+            for i, t, d, x in self.db.execute(
+                f"SELECT id, title, date, {column} FROM stories WHERE id IN ({marks})", chunk
             ):
-                found[i] = (t, _date(d))
+                found[i] = (t, _date(d), zlib.decompress(x).decode() if x is not None else "")
         return found
 
     def story(self, story_id: str) -> Story | None:
