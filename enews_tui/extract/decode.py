@@ -27,6 +27,7 @@ _XML_ENCODING = re.compile(rb"""<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\
 _MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh")
 # C0 controls that never occur in text (tab, LF, FF, CR and ESC are left out: ESC is handled by
 # the sanitizer, the others are layout).
+_ASCII = bytes(range(128))
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
@@ -118,7 +119,7 @@ def _mostly_high_bytes(sample: bytes) -> bool:
     visible = sample.translate(None, b" \t\r\n\x0c")
     if not visible:
         return False
-    high = sum(1 for b in visible if b >= 0x80)
+    high = len(visible.translate(None, _ASCII))
     return high * 10 > len(visible) * 3
 
 

@@ -6,10 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from enews_tui.extract import patterns
-from enews_tui.extract.blocks import Block, Page
+from enews_tui.extract.blocks import Block, Page, clean_line
 from enews_tui.extract.contacts import scan_contacts
 from enews_tui.model import Byline, NotAStory, Section, Story
-from enews_tui.text import sanitize_line
 
 #: A block this long is prose; a story's first dated stretch has several, a listing has not.
 _PROSE = 150
@@ -83,7 +82,7 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
     byline = None
     if byline_at is not None:
         kind, author, organization = bylines[byline_at]
-        byline = Byline(kind, sanitize_line(author), organization)
+        byline = Byline(kind, clean_line(author), organization)
     return Story(
         id=story_id,
         source=source,
@@ -129,7 +128,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
         return _undated_anchor(lines, frame, archives)
     match = patterns.ANCHOR.match(lines[chosen].text)
     assert match is not None  # chosen from lines that match
-    dateline = sanitize_line(match.group("dateline")).strip(" ,-—–") or None
+    dateline = clean_line(match.group("dateline")).strip(" ,-—–") or None
     dateline_index = None
     if dateline is None and chosen > 0:
         before = lines[chosen - 1].text
@@ -137,7 +136,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
             dateline, dateline_index = before, chosen - 1
     return _Anchor(
         index=chosen,
-        rest=sanitize_line(match.group("rest")),
+        rest=clean_line(match.group("rest")),
         date=patterns.story_date(match.group("m"), match.group("d"), match.group("y")),
         dateline=dateline,
         dateline_index=dateline_index,
@@ -213,7 +212,7 @@ def _title_and_teaser(
                 rest = _after_prefix(lines[i].text, len(key))
                 if not rest:
                     return lines[i].text, _next_teaser(lines, shown, i)
-                return sanitize_line(piece), _continue(lines, rest, i, header)
+                return clean_line(piece), _continue(lines, rest, i, header)
     # 3. The top heading, else the last short line before the teaser.
     headed = [i for i in candidates if lines[i].hints.heading]
     if headed:
@@ -223,7 +222,7 @@ def _title_and_teaser(
     if short:
         return lines[short[-1]].text, _next_teaser(lines, shown, short[-1])
     if title_hint:
-        return sanitize_line(title_hint), None
+        return clean_line(title_hint), None
     raise NotAStory("not a story: no title")
 
 
@@ -281,7 +280,7 @@ def _run(lines: list[_Line], text: str, i: int, allowed: set[int]) -> tuple[str,
             parts[-1] += nxt  # a word broken at its hyphen ("HIV-" / "negative")
         else:
             parts.append(nxt)
-    return sanitize_line(" ".join(parts)), j
+    return clean_line(" ".join(parts)), j
 
 
 def _wrapped(lines: list[_Line], i: int) -> bool:
