@@ -440,3 +440,22 @@ def test_result_echoes_the_query(index: StoryIndex) -> None:
     """result.query is the query as given."""
     assert index.search("Counseling").query == "Counseling"
     assert index.search("").query == ""
+
+
+def test_close_stops_a_running_refresh(tmp_path: Path) -> None:
+    """Closing the index (the app quitting) stops a refresh between chunks, nothing kept."""
+    root = tmp_path / "archive"
+    for n in range(100):
+        write_story(root, make_story(f"s{n:03d}", f"Story {n}", ("harbor",)))
+    ix = open_index(Archive(root), parser=json_parser)
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            ix.close()
+
+    report = ix.refresh(progress=progress)
+    assert report.notices == ("the index refresh was stopped",)
+    with open_index(Archive(root), parser=json_parser) as again:
+        assert again.count() == 0
+        assert not list(again.location.glob("tmp-*"))
+        assert again.refresh().indexed == 100

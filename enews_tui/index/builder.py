@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +43,10 @@ def _cancel(writer: IndexWriter) -> None:
         pass
 
 
+class Cancelled(Exception):
+    """The index was closed while a refresh ran: the work stops, nothing half-done is kept."""
+
+
 class Builder:
     """One refresh's work: parse the files that need it and write them."""
 
@@ -50,8 +55,10 @@ class Builder:
         archive: Archive,
         parser: Parser | None,
         progress: Callable[[int, int], None] | None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.archive = archive
+        self.cancel = cancel or threading.Event()
         self.parser = parser if parser is not None else default_parser()
         self.progress = progress or (lambda _done, _total: None)
 
@@ -59,6 +66,8 @@ class Builder:
         done = 0
         self.progress(0, len(files))
         for chunk in parse_all(self.archive.root, files, self.parser):
+            if self.cancel.is_set():
+                raise Cancelled
             yield chunk
             done += len(chunk)
             self.progress(done, len(files))

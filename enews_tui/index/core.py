@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from enews_tui import paths
 from enews_tui.archive import Archive
 from enews_tui.index import search as searching
-from enews_tui.index.builder import Builder
+from enews_tui.index.builder import Builder, Cancelled
 from enews_tui.index.directory import merge_contacts
 from enews_tui.index.locking import file_lock
 from enews_tui.index.parse import Parser
@@ -89,6 +89,7 @@ class StoryIndex:
         self._parser = parser
         self._lock = threading.RLock()  # guards the reader state below
         self._refreshing = threading.Lock()
+        self._closing = threading.Event()  # tells a running refresh to stop
         self._build: str | None = None
         self._store: Store | None = None
         self._searcher: Searcher | None = None
@@ -109,7 +110,8 @@ class StoryIndex:
         self.close()
 
     def close(self) -> None:
-        """Release the files (and remove a temporary index)."""
+        """Release the files (and remove a temporary index); a running refresh stops."""
+        self._closing.set()
         with self._lock:
             self._unload()
             self._build = None
@@ -135,6 +137,8 @@ class StoryIndex:
 
     def _sync(self) -> None:
         """Follow the build in use and its latest commit (another process may have changed it)."""
+        if self._closing.is_set():
+            return
         name = self._read_current()
         if name != self._build:
             self._unload()
@@ -180,16 +184,19 @@ class StoryIndex:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
             files = self.archive.scan()
-            builder = Builder(self.archive, self._parser, progress)
+            builder = Builder(self.archive, self._parser, progress, self._closing)
             current = self.location / self._build if self._build else None
-            if rebuild or self._store is None or current is None or self._broken:
-                with self._lock:  # the old build stays readable while the new one is written
-                    old = self._store.file_states() if self._store is not None else {}
-                name, report = builder.full(self.location, files, old)
-                (self.location / f"{CURRENT}.tmp").write_text(name, "ascii")
-                os.replace(self.location / f"{CURRENT}.tmp", self.location / CURRENT)
-            else:
-                report = builder.incremental(current, files)
+            try:
+                if rebuild or self._store is None or current is None or self._broken:
+                    with self._lock:  # the old build stays readable while the new one is written
+                        old = self._store.file_states() if self._store is not None else {}
+                    name, report = builder.full(self.location, files, old)
+                    (self.location / f"{CURRENT}.tmp").write_text(name, "ascii")
+                    os.replace(self.location / f"{CURRENT}.tmp", self.location / CURRENT)
+                else:
+                    report = builder.incremental(current, files)
+            except Cancelled:
+                return RefreshReport(notices=("the index refresh was stopped",))
             self._cleanup()
             with self._lock:
                 self._sync()
