@@ -38,6 +38,7 @@ _CALL = re.compile(
     r"^(?P<lead>[A-Z\"'“][^.!?]{1,80}?[?!.:,])\s+(?:please\s+)?"
     r"(?i:contact|call|e-?mail|write\s+to|reach)\s+(?P<rest>.+)$"
 )
+_QUESTION = re.compile(r"^[A-Z][^.!?]{1,60}\?$")
 _SCRUBBED = re.compile(r"(?i)\[?email\s+protected\]?")
 _DIGITS = re.compile(r"\d{3}")
 _NOT_NAMES = frozenset("us me them him her it the a an our".split())
@@ -72,10 +73,16 @@ def scan_contacts(lines: Sequence[str], stop: Callable[[int], bool]) -> ContactS
         label = match_label(lines[i])
         if label is None:
             call = match_call(lines[i])
+            used = [i]
+            if call is None and i > 0 and _QUESTION.match(lines[i - 1]):
+                # The question and the call on lines of their own: "Want to help?" /
+                # "Contact Robin Smalley at".
+                call = match_call(f"{lines[i - 1]} {lines[i]}")
+                used.append(i - 1)
             if call is not None:
                 scan.calls.append(call)
-                scan.used.add(i)
-                scan.call_lines.add(i)
+                scan.used.update(used)
+                scan.call_lines.update(used)
             i += 1
             continue
         group, rest = label
