@@ -62,6 +62,11 @@ class Tmux:
         names = self("list-buffers", "-F", "#{buffer_name}").split()
         return "\n".join(self("show-buffer", "-b", name) for name in names)
 
+    def list_has_focus(self) -> bool:
+        """The footer offers "Open" only while the story list has focus."""
+        lines = self.screen().rstrip("\n").splitlines()
+        return bool(lines) and " Open " in lines[-1]
+
     def wait_for(self, what: Callable[[], bool], label: str, timeout: float = 30) -> None:
         """Poll until `what()` holds (never a blind sleep)."""
         deadline = time.monotonic() + timeout
@@ -110,7 +115,7 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     tmux("send-keys", "-t", "e2e", "-l", "arthroscopic")
     tmux.wait_for_text("1 of 3 stories")
     tmux("send-keys", "-t", "e2e", "Enter")  # to the list, top hit highlighted
-    time.sleep(0.3)
+    tmux.wait_for(tmux.list_has_focus, "the list to take focus")
     tmux("send-keys", "-t", "e2e", "Enter")  # open it
     tmux.wait_for_text("Suzanne McInroy")
     assert "July 23, 2008" in tmux.screen()
@@ -122,10 +127,11 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
 
     # The hostile page: its escape sequences reach neither the title nor the clipboard.
     tmux("send-keys", "-t", "e2e", "/")
-    tmux("send-keys", "-t", "e2e", "-l", "hostile")
-    tmux.wait_for_text("1 of 3 stories")
+    tmux("send-keys", "-t", "e2e", "-l", "hostile")  # focusing selects the old query: replaced
+    tmux.wait_for(lambda: "│ [@click=app" in tmux.screen(), "the hostile page in the list")
+    assert "1 of 3 stories" in tmux.screen()
     tmux("send-keys", "-t", "e2e", "Enter")
-    time.sleep(0.3)
+    tmux.wait_for(tmux.list_has_focus, "the list to take focus")
     tmux("send-keys", "-t", "e2e", "Enter")
     tmux.wait_for_text("Eve Mallory")
     assert "[@click=app.quit]Click Me[/]" in tmux.screen()  # shown as text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import ClassVar
 
 from textual.app import App
@@ -42,7 +44,14 @@ class EnewsApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
-        return MainScreen(self.index, refresh_on_mount=self.refresh_on_mount)
+        self.main_screen = MainScreen(self.index, refresh_on_mount=self.refresh_on_mount)
+        return self.main_screen
+
+    @property
+    def refreshing(self) -> bool:
+        """Whether an index refresh is still running (in its thread)."""
+        screen = getattr(self, "main_screen", None)
+        return screen is not None and screen.refreshing
 
     def action_help(self) -> None:
         """Keys and query syntax."""
@@ -58,7 +67,33 @@ def run_app(archive: Archive) -> int:
     """Open the index for `archive` and run the reader until the user quits; the exit code."""
     from enews_tui.index import open_index
 
+    _start_resource_tracker()
     with open_index(archive) as index:
         app = EnewsApp(archive, index)
         app.run()
-    return app.return_code or 0
+        code = app.return_code or 0
+        if app.refreshing:
+            # A refresh thread cannot be interrupted and a big build takes minutes: leave now.
+            # The index is built to survive a kill (new builds are renamed into place).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return code
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while stderr is still the real one.
+
+    The index parses big batches in a spawned process pool; spawning starts this tracker, which
+    passes `sys.stderr.fileno()` to the child. Inside the app, stderr is Textual's capture object
+    (fileno -1), and the pool would fail with "bad value(s) in fds_to_keep". Started here, it is
+    reused. Starting it is a fork+exec that does not wait for the child.
+    """
+    if sys.platform == "win32":
+        return
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass  # the index then parses in this process: slower, still correct

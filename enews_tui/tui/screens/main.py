@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,7 +121,8 @@ class MainScreen(Screen[None]):
         self._terms: tuple[str, ...] = ()
         self._story_token = 0
         self._focus_reader_on_load = False
-        self._refreshing = False
+        #: True while the refresh thread runs (read by the app when quitting).
+        self.refreshing = False
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
@@ -164,8 +166,21 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_index(self, rebuild: bool = False) -> None:
-        """Bring the index up to date, reporting progress; the old list stays usable meanwhile."""
-        self._refreshing = True
+        """Bring the index up to date, reporting progress; the old list stays usable meanwhile.
+
+        The refresh itself runs on a daemon thread that this worker waits for: a full build can
+        take minutes and cannot be interrupted, and quitting must not wait for it (the app then
+        exits at once; the index survives that like a kill).
+        """
+        self.refreshing = True
+        worker = get_current_worker()
+        done = threading.Thread(target=self._refresh, args=(rebuild,), daemon=True)
+        done.start()
+        while done.is_alive() and not worker.is_cancelled:
+            done.join(0.1)
+
+    def _refresh(self, rebuild: bool) -> None:
+        """The refresh proper (on its own daemon thread); results come back as messages."""
         before = self.index.generation
         last = 0.0
 
@@ -184,7 +199,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.RefreshFailed(sanitize_line(str(exc)) or type(exc).__name__))
             return
         finally:
-            self._refreshing = False
+            self.refreshing = False
         self.post_message(self.IndexRefreshed(report, summaries))
 
     @work(thread=True, exclusive=True, group="search")
@@ -361,7 +376,7 @@ class MainScreen(Screen[None]):
 
     def action_refresh_index(self) -> None:
         """Look for new, changed and removed pages now."""
-        if not self._refreshing:
+        if not self.refreshing:
             self.refresh_index()
 
     def index_count(self) -> int:
