@@ -130,7 +130,8 @@ def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
         r["build"]["whoosh2"] = phase(r, "Whoosh procs=2", "whoosh_build", args)
         args = {"docs": str(docs), "db": str(tmp / "fts.sqlite")}
         r["build"]["fts"] = phase(r, "SQLite FTS5 build", "fts_build", args)
-        whoosh_dir = next((tmp / d for d in ("whoosh1", "whoosh2") if (tmp / d).exists()), None)
+        built = [d for d, k in (("whoosh1", "whoosh"), ("whoosh2", "whoosh2")) if r["build"].get(k)]
+        whoosh_dir = tmp / built[0] if built else None
         search_args = {
             **project,
             "seed": seed,
