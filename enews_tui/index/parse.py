@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from enews_tui.archive import Archive, ArchiveFile
-from enews_tui.index.schema import story_fields
+from enews_tui.index.schema import body_text, story_fields
 from enews_tui.index.snippets import fold
 from enews_tui.index.store import Row, SkipRow, make_row
 from enews_tui.model import PageError, Story
@@ -59,7 +59,7 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
     if story.id != file.id or story.source != file.source:
         story = dataclasses.replace(story, id=file.id, source=file.source)
     fields = story_fields(story)
-    text = " ".join((story.title, fields["teaser"], fields["body"]))
+    text = " ".join((story.title, story.teaser or "", body_text(story)))
     words = frozenset(fold(w) for w in _SPELL_WORD.findall(text))
     return Parsed(make_row(story, file.size, file.mtime_ns), fields, words, None)
 

@@ -20,6 +20,7 @@ SCHEMA_VERSION = 2
 #: The fields a bare word searches, and the names `field:value` accepts (aliases included).
 DEFAULT_FIELDS = ("title", "teaser", "body", "byline", "dateline", "contact")
 FIELD_ALIASES = {"author": "byline", "contacts": "contact", "text": "body"}
+TEXT_FIELDS = DEFAULT_FIELDS
 QUERY_FIELDS = frozenset(DEFAULT_FIELDS) | {"date"} | frozenset(FIELD_ALIASES)
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -119,6 +120,25 @@ class _Whole:
         return len(self.value)
 
 
+_TERMS: dict[str, str] = {}
+
+
+def analyze(text: str) -> list[str]:
+    """The terms of `text` in order, exactly as the analyzer makes them; Whoosh indexes such a
+    list as is, so the parsing processes analyze and the writer only files postings."""
+    cache = _TERMS
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        term = cache.get(word)
+        if term is None:
+            term = term_of(word)
+            if len(cache) < _CACHE_MAX:
+                cache[word] = term
+        if term:
+            out.append(term)
+    return out
+
+
 def make_analyzer() -> FoldingStemAnalyzer:
     """The analyzer of every text field."""
     return FoldingStemAnalyzer()
@@ -179,8 +199,8 @@ def contact_text(contacts: tuple[Contact, ...]) -> str:
     )
 
 
-def story_fields(story: Story) -> dict[str, Any]:
-    """The document Whoosh indexes for `story`."""
+def story_fields(story: Story, *, analyzed: bool = True) -> dict[str, Any]:
+    """The document Whoosh indexes for `story` (text fields as term lists when `analyzed`)."""
     fields: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
@@ -190,6 +210,9 @@ def story_fields(story: Story) -> dict[str, Any]:
         "dateline": story.dateline or "",
         "contact": contact_text(story.contacts),
     }
+    if analyzed:
+        for name in TEXT_FIELDS:
+            fields[name] = analyze(fields[name])
     if story.date is not None:
         fields["date"] = dt.datetime(story.date.year, story.date.month, story.date.day)
     return fields

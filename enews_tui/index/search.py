@@ -6,7 +6,9 @@ import re
 from typing import Literal
 
 from whoosh import query as wq
+from whoosh.codec.base import Automata
 from whoosh.qparser.default import QueryParser
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_parser
@@ -54,16 +56,42 @@ def _tune(q: wq.Query) -> wq.Query:
 
 
 def _terms(searcher: Searcher | None, q: wq.Query) -> Terms:
-    """The query's terms, with typo terms expanded to the words the index holds."""
+    """The query's terms (typo terms are expanded first, by `expand_fuzzy`)."""
     terms = collect_terms(q)
-    if searcher is not None and terms.fuzzy:
-        reader = searcher.reader()
-        for fieldname, text, maxdist in terms.fuzzy:
-            prefix = 1 if len(text) > 3 else 0
-            found = reader.terms_within(fieldname, text, maxdist, prefix=prefix)
-            terms.stems.update(w for w in found if isinstance(w, str))
-        terms.fuzzy.clear()
+    terms.fuzzy.clear()
     return terms
+
+
+def expand_fuzzy(reader: IndexReader, q: wq.Query) -> wq.Query:
+    """Typo terms replaced by the indexed terms within their distance: one automaton per word
+    for all six fields (Whoosh builds one per field per segment, slow in pure Python)."""
+    dfas: dict[tuple[str, int, int], object] = {}
+
+    def within(fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
+        key = (text, maxdist, prefix)
+        if key not in dfas:
+            dfas[key] = Automata.levenshtein_dfa(text, maxdist, prefix)
+        found: set[str] = set()
+        for leaf, _base in reader.leaf_readers():
+            if fieldname not in leaf.indexed_field_names():
+                continue
+            try:
+                found.update(Automata.find_matches(dfas[key], leaf.cursor(fieldname)))
+            except NotImplementedError:  # a segment without this field
+                continue
+        return found
+
+    def walk(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.FuzzyTerm):
+            found = within(node.fieldname, node.text, node.maxdist, node.prefixlength)
+            if not found:
+                return wq.NullQuery
+            return wq.Or([wq.Term(node.fieldname, t, boost=node.boost) for t in sorted(found)])
+        if node.is_leaf():
+            return node
+        return node.apply(walk)
+
+    return walk(q)
 
 
 def _reader_terms(text: str, terms: Terms) -> tuple[str, ...]:
@@ -78,8 +106,11 @@ def highlight_terms(qparser: QueryParser, searcher: Searcher | None, text: str) 
     if not text.strip():
         return ()
     try:
-        return _reader_terms(text, _terms(searcher, parse(qparser, text)))
-    except QueryError:
+        q = parse(qparser, text)
+        if searcher is not None:
+            q = expand_fuzzy(searcher.reader(), q)
+        return _reader_terms(text, _terms(searcher, q))
+    except Exception:  # the reader marks nothing rather than fail
         return ()
 
 
@@ -97,8 +128,9 @@ def search(
     if not text.strip():
         return _everything(store, text, limit, snippets)
     q = parse(qparser, text)
-    terms = _terms(searcher, q)
     try:
+        q = expand_fuzzy(searcher.reader(), q)
+        terms = _terms(searcher, q)
         if sort == "date":
             results = searcher.search(q, limit=limit, sortedby="date", reverse=True)
         else:
