@@ -445,3 +445,22 @@ VARIANTS = {
 def test_more_renderings_of_the_seed(raw: bytes) -> None:
     """Other plausible markups of the same page give the same story."""
     assert same_story(parse_story(raw, "v.html")) == same_story(seed_story())
+
+
+TITLE_PRINTINGS = {
+    "only the glued printing": (
+        b"left side photo\n\nOne Less Statistic\n\n",
+        b"left side photo\n\n",
+    ),
+    "first printing lost a space": (b"\n\nOne Less Statistic\n\n", b"\n\nOneLess Statistic\n\n"),
+    "repeat lost a space": (b"One Less StatisticRobin", b"One LessStatisticRobin"),
+}
+
+
+@pytest.mark.parametrize(("old", "new"), TITLE_PRINTINGS.values(), ids=list(TITLE_PRINTINGS))
+def test_title_printings(old: bytes, new: bytes) -> None:
+    """The title and teaser survive a lost space in either printing, or a missing first one."""
+    raw = SEED.read_bytes()
+    assert old in raw
+    story = parse_story(raw.replace(old, new), "save.txt")
+    assert (story.title, story.teaser) == (seed_story().title, seed_story().teaser)

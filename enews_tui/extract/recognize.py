@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from enews_tui.extract import patterns
@@ -15,6 +16,11 @@ _PROSE = 150
 _STORY_PROSE_BLOCKS = 3
 #: Bounds on the searches for the title and for the dated paragraph.
 _HEADER_LINES = 80
+# "One Less StatisticRobin Smalley ...": 2-12 title words, the last of 3+ letters, then a
+# capitalized word of the teaser with no space before it.
+_CAMEL_GLUE = re.compile(
+    r"^(?P<title>[A-Z0-9\"'“‘][^.!?]{0,100}?\s[^\s.!?]*[a-z]{3})(?P<rest>[A-Z][a-z]+\b.*)$"
+)
 _DATED_TRIED = 50
 
 
@@ -199,17 +205,19 @@ def _title_and_teaser(
         for i in reversed([i for i in candidates if i < j]):
             key = patterns.squash(lines[i].text)
             if len(key) >= 4 and len(lines[i].text) <= 200 and repeat.startswith(key):
-                rest = _after_prefix(lines[j].text, len(key))
+                printed, rest = _split_prefix(lines[j].text, len(key))
                 teaser = (
                     _continue(lines, rest, j, header) if rest else _next_teaser(lines, shown, j)
                 )
-                return lines[i].text, teaser
+                # Of the two printings, the one that kept its spaces.
+                title = max(lines[i].text, printed, key=lambda t: t.count(" "))
+                return title, teaser
     # 2. The <title> names it (possibly glued to the teaser in the same line).
     for piece in _title_pieces(title_hint):
         key = patterns.squash(piece)
         for i in candidates:
             if len(key) >= 4 and patterns.squash(lines[i].text).startswith(key):
-                rest = _after_prefix(lines[i].text, len(key))
+                rest = _split_prefix(lines[i].text, len(key))[1]
                 if not rest:
                     return lines[i].text, _next_teaser(lines, shown, i)
                 return clean_line(piece), _continue(lines, rest, i, header)
@@ -221,6 +229,10 @@ def _title_and_teaser(
     short = [i for i in candidates if not patterns.is_sentence(lines[i].text)]
     if short:
         return lines[short[-1]].text, _next_teaser(lines, shown, short[-1])
+    if candidates and (glued := _CAMEL_GLUE.match(lines[candidates[-1]].text)) is not None:
+        # Only a title glued to its teaser was printed: split where a word runs into a capital.
+        i = candidates[-1]
+        return glued.group("title"), _continue(lines, glued.group("rest"), i, header)
     if title_hint:
         return clean_line(title_hint), None
     raise NotAStory("not a story: no title")
@@ -238,15 +250,16 @@ def _title_pieces(title_hint: str | None) -> list[str]:
     return sorted(pieces, key=len, reverse=True)
 
 
-def _after_prefix(text: str, length: int) -> str:
-    """`text` after its first `length` non-space characters (a prefix compared without spaces)."""
+def _split_prefix(text: str, length: int) -> tuple[str, str]:
+    """`text` cut after its first `length` non-space characters (a prefix compared without
+    spaces): (prefix, rest)."""
     seen = 0
     for pos, char in enumerate(text):
         if seen == length:
-            return text[pos:].strip()
+            return text[:pos].strip(), text[pos:].strip()
         if not char.isspace():
             seen += 1
-    return ""
+    return text.strip(), ""
 
 
 def _next_teaser(lines: list[_Line], shown: list[int], after: int) -> str | None:
