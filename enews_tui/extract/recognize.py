@@ -14,13 +14,13 @@ from enews_tui.model import Byline, NotAStory, Section, Story
 #: A block this long is prose; a story's first dated stretch has several, a listing has not.
 _PROSE = 150
 _STORY_PROSE_BLOCKS = 3
-#: Bounds on the searches for the title and for the dated paragraph.
-_HEADER_LINES = 80
 # "One Less StatisticRobin Smalley ...": 2-12 title words, the last of 3+ letters, then a
 # capitalized word of the teaser with no space before it.
 _CAMEL_GLUE = re.compile(
     r"^(?P<title>[A-Z0-9\"'“‘][^.!?]{0,100}?\s[^\s.!?]*[a-z]{3})(?P<rest>[A-Z][a-z]+\b.*)$"
 )
+#: Bounds on the searches for the title and for the dated paragraph.
+_HEADER_LINES = 80
 _DATED_TRIED = 50
 
 
@@ -78,8 +78,11 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
         ends.add(byline_at)
     end = min((i for i in ends if i > anchor.index), default=len(lines))
 
+    # The title sits just above the body; the cap keeps 30,000 lines of header linear.
     header = [
-        i for i in range(anchor.index) if i not in skip and not patterns.ARCHIVES.match(texts[i])
+        i
+        for i in range(max(0, anchor.index - _HEADER_LINES), anchor.index)
+        if i not in skip and not patterns.ARCHIVES.match(texts[i])
     ]
     title, teaser = _title_and_teaser(lines, header, page.title_hint)
     sections = _sections(lines, anchor, [i for i in range(anchor.index + 1, end) if i not in skip])
