@@ -233,10 +233,16 @@ def test_no_invented_contacts() -> None:
         "<p>After the talk, contact between the two groups grew quickly over the summer.</p>",
         "<p>Questions? Contact us.</p>",
         "<p>Contact tracing was slow.</p>",
+        "<p>For more information, contact the admissions office, which answers every letter.</p>",
         "<p>For More Information</p>",
         "<p>The program's web site lists its upcoming events and how to volunteer for them.</p>",
     )
     assert story.contacts == ()
+    paragraphs = [p for s in story.sections for p in s.paragraphs]
+    assert paragraphs[-2:] == [
+        "Contact tracing was slow.",
+        "For more information, contact the admissions office, which answers every letter.",
+    ]
 
 
 def test_hostile_text_is_sanitized() -> None:

@@ -86,13 +86,15 @@ def scan_contacts(lines: Sequence[str], stop: Callable[[int], bool]) -> ContactS
             i += 1
             continue
         group, rest = label
-        scan.used.add(i)
         if rest:
             entry = inline_entry(rest)
-            if entry is not None:
-                scan.contacts.append(_contact(group, entry))
+            if entry is None:
+                i += 1  # "For more information, contact the office that..." is prose
+                continue
+            scan.contacts.append(_contact(group, entry))
         else:
             scan.labels.add(i)
+        scan.used.add(i)
         i = _read_block(lines, i + 1, group, scan, stop)
     scan.contacts = _unique(scan.contacts)[:MAX_CONTACTS]
     scan.calls = _unique(scan.calls)

@@ -342,6 +342,8 @@ def _sections(lines: list[_Line], anchor: _Anchor, body: list[int]) -> tuple[Sec
 
 def _is_heading(text: str, hints: Block) -> bool:
     """A subheading: <h2>-<h6>, a short bold-only line, or a short unpunctuated line."""
+    if hints.item:
+        return False  # a short list item ("Kenya") is an item, not a heading
     if hints.heading >= 2 and len(text) <= 150:
         return True
     if hints.bold and len(text) <= 100 and not text.rstrip("\"'”’) ").endswith("."):
