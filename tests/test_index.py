@@ -134,6 +134,8 @@ def test_refresh_follows_added_changed_and_deleted_files(tmp_path: Path) -> None
             "rowing/crew-wins",
         ]
         assert ids(ix, "donor") == ["rowing/boathouse"]
+        assert ids(ix, "donr~") == ["rowing/boathouse"]  # typo terms across several segments
+        assert ids(ix, "dono*") == ["rowing/boathouse"]
         assert ids(ix, "regatta") == []
         story = ix.story("rowing/boathouse")
         assert story is not None and story.title == "Boathouse renamed for a donor"

@@ -14,6 +14,8 @@ from enews_tui.index.schema import term_of
 SNIPPET_CHARS = 200
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
 _ELLIPSIS = "…"
+#: Matches looked at per text: the densest window among the first ones is a good snippet.
+_MAX_MATCHES = 64
 
 
 def fold(word: str) -> str:
@@ -47,6 +49,8 @@ def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
             )
         ):
             found.append((m.start(), m.end(), s or fold(word)))
+            if len(found) >= _MAX_MATCHES:
+                break
     return found
 
 
