@@ -249,6 +249,31 @@ def test_text_save_url_only_when_stated() -> None:
     assert parse_story(banner, "a.txt").url is None
 
 
+WAYBACK_TOOLBAR_TEXT = f"""{SEED_URL}
+Go
+9 captures
+24 Jul 2008 - 14 Feb 2011
+Jul\tAUG\tJan
+2007\t2008\t2009
+success
+fail
+About this capture
+COLLECTED BY
+Organization: Alexa Crawls
+Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. \
+Flowing in every day, these data are added to the Wayback Machine after an embargo period.
+TIMESTAMPS
+
+"""
+
+
+def test_text_save_of_a_capture() -> None:
+    """A text save of a Wayback page: the toolbar's text is dropped, its URL box is the url."""
+    story = parse_story(WAYBACK_TOOLBAR_TEXT.encode() + SEED.read_bytes(), "capture.txt")
+    assert story.url == SEED_URL
+    assert same_story(story) == same_story(seed_story())
+
+
 # --- other stories of the site -------------------------------------------------------------
 
 STORIES: list[tuple[str, dict[str, Any]]] = [

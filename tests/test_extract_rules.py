@@ -203,11 +203,15 @@ def test_contact_variants() -> None:
         "E-mail: j@tufts.edu</p>",
         "<p>Contact: Kim Thurler, 617-627-3175, kim@tufts.edu</p>",
         "<p>For more information, contact<br>Office of Admissions<br>Phone: (617) 627-3170</p>",
+        "<p>Press Contacts</p><p>Alex Reid, Tufts University<br>E: alex.reid@tufts.edu</p>",
     )
     assert story.contacts == (
         Contact("Media Contact", "Jane Doe", "Tufts Journal", "617.627.3175", None, "j@tufts.edu"),
         Contact("Contact", "Kim Thurler", None, "617-627-3175", None, "kim@tufts.edu"),
         Contact("For more information", "Office of Admissions", None, "(617) 627-3170"),
+        Contact(
+            "Press Contacts", "Alex Reid", "Tufts University", None, None, "alex.reid@tufts.edu"
+        ),
     )
 
 

@@ -221,8 +221,7 @@ def _read_block(
             if entry is not None:
                 scan.contacts.append(_contact(group, entry))
                 found += 1
-            entry = _Entry(names[-2] if len(names) > 1 else names[-1])
-            entry.organization = names[-1] if len(names) > 1 else None
+            entry = _new_entry(names[-2:])
             scan.used.update(pending)
             pending = []
         if entry is not None:
@@ -240,6 +239,16 @@ def _read_block(
             scan.used.update(pending)
             return j
     return j if entry is not None else start
+
+
+def _new_entry(names: list[str]) -> _Entry:
+    """An entry from its name line and optional organization line ("Name, Org" on one line)."""
+    if len(names) > 1:
+        return _Entry(names[0], names[1])
+    name, comma, org = names[0].partition(",")
+    if comma and patterns.is_name(name.strip(), max_words=4) and _is_org(org.strip()):
+        return _Entry(name.strip(), org.strip())
+    return _Entry(names[0])
 
 
 def _is_contact_name(text: str) -> bool:
