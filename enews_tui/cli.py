@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `enews-tui` and its subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--archive",
         metavar="PATH",
@@ -102,12 +102,15 @@ def _err(message: str) -> None:
 
 
 def _open(archive: Archive, *, quiet: bool = True) -> Any:
-    """The archive's index, refreshed; notices (a rebuilt index, a temporary one) go to stderr."""
+    """The archive's index, refreshed; notices (a rebuilt index, a temporary one) go to stderr,
+    and so does a progress bar when the refresh has pages to parse and stderr is a terminal."""
     from enews_tui.index import open_index
+    from enews_tui.progress import ProgressBar
 
     archive.check()
     index = open_index(archive)
-    report = index.refresh()
+    with ProgressBar(sys.stderr) as bar:
+        report = index.refresh(progress=bar.update)
     for notice in (*index.notices, *report.notices):
         _err(notice)
     return index

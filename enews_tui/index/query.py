@@ -155,11 +155,10 @@ class Terms:
     stems: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
     patterns: list[re.Pattern[str]] = field(default_factory=list)
-    fuzzy: list[tuple[str, str, int]] = field(default_factory=list)
 
     def empty(self) -> bool:
         """Nothing to mark."""
-        return not (self.stems or self.prefixes or self.patterns or self.fuzzy)
+        return not (self.stems or self.prefixes or self.patterns)
 
 
 def collect_terms(q: wq.Query, terms: Terms | None = None) -> Terms:
@@ -167,8 +166,8 @@ def collect_terms(q: wq.Query, terms: Terms | None = None) -> Terms:
     terms = terms if terms is not None else Terms()
     if isinstance(q, wq.Not):
         return terms
-    if isinstance(q, wq.FuzzyTerm):
-        terms.fuzzy.append((q.fieldname, q.text, q.maxdist))
+    if isinstance(q, wq.FuzzyTerm):  # not expanded (no index yet): the word as typed
+        terms.stems.add(q.text)
     elif isinstance(q, wq.Prefix):
         terms.prefixes.add(q.text)
     elif isinstance(q, wq.Wildcard):

@@ -55,13 +55,6 @@ def _tune(q: wq.Query) -> wq.Query:
     return q
 
 
-def _terms(searcher: Searcher | None, q: wq.Query) -> Terms:
-    """The query's terms (typo terms are expanded first, by `expand_fuzzy`)."""
-    terms = collect_terms(q)
-    terms.fuzzy.clear()
-    return terms
-
-
 def expand_fuzzy(reader: IndexReader, q: wq.Query) -> wq.Query:
     """Typo terms replaced by the indexed terms within their distance: one automaton per word
     for all six fields (Whoosh builds one per field per segment, slow in pure Python)."""
@@ -109,7 +102,7 @@ def highlight_terms(qparser: QueryParser, searcher: Searcher | None, text: str) 
         q = parse(qparser, text)
         if searcher is not None:
             q = expand_fuzzy(searcher.reader(), q)
-        return _reader_terms(text, _terms(searcher, q))
+        return _reader_terms(text, collect_terms(q))
     except Exception:  # the reader marks nothing rather than fail
         return ()
 
@@ -130,7 +123,7 @@ def search(
     q = parse(qparser, text)
     try:
         q = expand_fuzzy(searcher.reader(), q)
-        terms = _terms(searcher, q)
+        terms = collect_terms(q)
         if sort == "date":
             results = searcher.search(q, limit=limit, sortedby="date", reverse=True)
         else:
