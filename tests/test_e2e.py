@@ -67,6 +67,11 @@ class Tmux:
         lines = self.screen().rstrip("\n").splitlines()
         return bool(lines) and " Open " in lines[-1]
 
+    def search_has_focus(self) -> bool:
+        """While typing, the footer hides the letter keys (c, C) that the search bar takes."""
+        lines = self.screen().rstrip("\n").splitlines()
+        return bool(lines) and " Search " in lines[-1] and " Copy " not in lines[-1]
+
     def wait_for(self, what: Callable[[], bool], label: str, timeout: float = 30) -> None:
         """Poll until `what()` holds (never a blind sleep)."""
         deadline = time.monotonic() + timeout
@@ -112,6 +117,7 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     tmux.wait_for_text("3 stories")  # the first launch built the index
     title_before = tmux("display-message", "-p", "-t", "e2e", "#{pane_title}")
     tmux("send-keys", "-t", "e2e", "/")
+    tmux.wait_for(tmux.search_has_focus, "the search bar to take focus")
     tmux("send-keys", "-t", "e2e", "-l", "arthroscopic")
     tmux.wait_for_text("1 of 3 stories")
     tmux("send-keys", "-t", "e2e", "Enter")  # to the list, top hit highlighted
@@ -127,6 +133,7 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
 
     # The hostile page: its escape sequences reach neither the title nor the clipboard.
     tmux("send-keys", "-t", "e2e", "/")
+    tmux.wait_for(tmux.search_has_focus, "the search bar to take focus")
     tmux("send-keys", "-t", "e2e", "-l", "hostile")  # focusing selects the old query: replaced
     tmux.wait_for(lambda: "│ [@click=app" in tmux.screen(), "the hostile page in the list")
     assert "1 of 3 stories" in tmux.screen()

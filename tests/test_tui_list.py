@@ -13,7 +13,7 @@ from typing import Literal
 
 from textual.widgets import Input, Static
 
-from enews_tui.model import SearchResult
+from enews_tui.model import SearchHit, SearchResult
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.widgets.story_list import StoryList
@@ -149,6 +149,30 @@ async def test_letter_keys_type_in_the_search_bar_and_trigger_nothing() -> None:
         assert isinstance(app.screen, MainScreen)  # ? typed, no help screen
         assert app.screen.query_one("#search", Input).value == "qcCnNjk?"
         assert app.clipboard == ""
+        await pilot.press("escape")  # back to the list, where the letters are keys again
+        assert app.focused is app.screen.query_one(StoryList)
+        await pilot.press("C")
+        await app.screen.workers.wait_for_complete()
+        assert app.clipboard == "Kim Thurler (Media Inquiries) T: 617.627.3175"
+
+
+async def test_a_snippet_is_cut_so_its_first_marked_word_shows() -> None:
+    words = " ".join(f"filler{n}" for n in range(40))
+    snippet = f"{words} needle after"
+    start = snippet.index("needle")
+    hit = SearchHit("story-000000", "A title", None, 1.0, snippet, ((start, start + 6),))
+    index = FakeIndex([make_story(0)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        stories = app.screen.query_one(StoryList)
+        stories.show([hit], terms=("needle",))
+        await pilot.pause()
+        second_line = "".join(segment.text for segment in stories.render_line(1))
+        assert "needle" in second_line and second_line.strip().startswith("…")
+        marked = [s for s in stories.render_line(1) if s.text == "needle"]
+        assert marked and marked[0].style is not None and marked[0].style.underline
 
 
 async def test_a_malformed_query_is_shown_inline_and_typing_goes_on() -> None:

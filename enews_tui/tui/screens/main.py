@@ -240,6 +240,8 @@ class MainScreen(Screen[None]):
         self.add_class("-refreshing")
         self.query_one("#refresh-status", Static).update(Content("Indexing"))
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        if not self._summaries and not self._query():
+            self._status(f"Building the index: {message.done:,} of {message.total:,} pages read")
 
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
@@ -314,7 +316,7 @@ class MainScreen(Screen[None]):
             self._start_search(now=True)
         stories = self.query_one(StoryList)
         stories.cursor = 0
-        stories.focus()
+        self.set_focus(stories)
 
     def on_story_list_selected(self, message: StoryList.Selected) -> None:
         """Open the chosen story."""
@@ -341,12 +343,12 @@ class MainScreen(Screen[None]):
         return True
 
     def action_focus_search(self) -> None:
-        """Go to the search bar."""
-        self.query_one("#search", Input).focus()
+        """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_list(self) -> None:
         """Back to the story list."""
-        self.query_one(StoryList).focus()
+        self.set_focus(self.query_one(StoryList))
 
     def action_next_hit(self) -> None:
         """Next marked word in the reader."""
