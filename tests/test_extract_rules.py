@@ -474,3 +474,35 @@ def test_title_printings(old: bytes, new: bytes) -> None:
     assert old in raw
     story = parse_story(raw.replace(old, new), "save.txt")
     assert (story.title, story.teaser) == (seed_story().title, seed_story().teaser)
+
+
+@pytest.mark.parametrize(
+    ("top", "title", "teaser"),
+    [
+        (
+            "<div>Who Is Jumbo?</div>"
+            "<div>The mascot has a long history at Tufts, it turns out.</div>",
+            "Who Is Jumbo?",
+            "The mascot has a long history at Tufts, it turns out.",
+        ),
+        ("<div>Who Is Jumbo?</div>", "Who Is Jumbo?", None),
+        (
+            "<div>Jumbo at 100</div><div>Who knew the elephant would last so long at Tufts?</div>",
+            "Jumbo at 100",
+            "Who knew the elephant would last so long at Tufts?",
+        ),
+        (
+            "<ul><li><a href='/'>Home</a></li><li><a href='/a'>Arts</a></li></ul>"
+            "<div>Arts</div><div>Jumbo at 100</div>"
+            "<div>A long teaser for the story, as usual.</div>",
+            "Jumbo at 100",
+            "A long teaser for the story, as usual.",
+        ),
+    ],
+    ids=["question-title", "question-title-alone", "question-teaser", "after-navigation"],
+)
+def test_title_without_repeat_or_markup(top: str, title: str, teaser: str | None) -> None:
+    """With no repeated title and no heading markup, the last headline-like line is the title."""
+    base = [top, *BASE[2:]]
+    story = _parse_html(base=base)
+    assert (story.title, story.teaser) == (title, teaser)

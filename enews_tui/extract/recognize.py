@@ -229,9 +229,16 @@ def _title_and_teaser(
     if headed:
         top = min(headed, key=lambda i: lines[i].hints.heading)
         return lines[top].text, _next_teaser(lines, shown, top)
-    short = [i for i in candidates if not patterns.is_sentence(lines[i].text)]
+    short = [i for i in candidates if _title_like(lines[i].text)]
     if short:
-        return lines[short[-1]].text, _next_teaser(lines, shown, short[-1])
+        pick = short[-1]
+        if len(short) > 1 and pick == candidates[-1] and short[-2] == candidates[-2]:
+            # Two short lines: "Who Is Jumbo?" may be a title; a question of 8+ words after a
+            # line without punctuation is its teaser.
+            last, before = lines[pick].text, lines[short[-2]].text
+            if len(last.split()) >= 8 and not patterns.ends_sentence(before):
+                pick = short[-2]
+        return lines[pick].text, _next_teaser(lines, shown, pick)
     if candidates and (glued := _CAMEL_GLUE.match(lines[candidates[-1]].text)) is not None:
         # Only a title glued to its teaser was printed: split where a word runs into a capital.
         i = candidates[-1]
@@ -239,6 +246,11 @@ def _title_and_teaser(
     if title_hint:
         return clean_line(title_hint), None
     raise NotAStory("not a story: no title")
+
+
+def _title_like(text: str) -> bool:
+    """Short enough for a headline and not ending like a statement ("Who Is Jumbo?" is one)."""
+    return len(text) <= 150 and len(text.split()) <= 15 and not text.rstrip("\"'”’) ").endswith(".")
 
 
 def _title_pieces(title_hint: str | None) -> list[str]:
