@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -93,15 +94,21 @@ class Archive:
                     st = path.stat()
                 except OSError:
                     # A dangling link or a link loop: listed, so that reading it reports why.
-                    st = os.stat_result((0, 0, 0, 0, 0, 0, _UNREADABLE, 0, 0, 0))
-                yield path.relative_to(self.root).as_posix(), path, st
+                    st = os.stat_result(
+                        (0, 0, 0, 0, 0, 0, _UNREADABLE, 0, 0, 0), {"st_mtime_ns": 0}
+                    )
+                yield _printable(path.relative_to(self.root).as_posix()), path, st
 
     def read(self, file: ArchiveFile) -> bytes:
         """The page's bytes; `PageError` with a one-line reason when it cannot be read."""
         if file.size == _UNREADABLE:
             raise PageError("broken link or link loop")
         try:
-            with open(file.path, "rb") as fh:
+            # Non-blocking open: a named pipe must not hang the scan; only regular files are read.
+            fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise IsADirectoryError
                 raw = fh.read(MAX_PAGE_BYTES + 1)
         except FileNotFoundError:
             raise PageError("file vanished before it could be read") from None
@@ -112,3 +119,15 @@ class Archive:
         if len(raw) > MAX_PAGE_BYTES:
             raise PageError(f"too large (over {MAX_PAGE_BYTES // (1024 * 1024)} MiB)")
         return raw
+
+
+def _printable(rel: str) -> str:
+    """A relative path as printable text: odd bytes and control characters as `\\xNN`."""
+    # It becomes the story id, which is printed, stored as UTF-8 and typed back by the user.
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
+        for c in text
+    )

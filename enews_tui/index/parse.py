@@ -84,6 +84,19 @@ def _slow_down() -> None:
         time.sleep(float(delay))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker start-up: exit when the indexing process is gone (killed, nobody shuts us down)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)  # an orphaned worker would otherwise wait for work forever
+
+    threading.Thread(target=watch, name="enews-parent-watch", daemon=True).start()
+
+
 def parse_all(
     root: Path, files: Sequence[ArchiveFile], parser: Parser, *, workers: int | None = None
 ) -> Iterator[list[Parsed]]:
@@ -107,7 +120,12 @@ def _parse_pool(
     todo = list(reversed(chunks))
     running: dict[Future[list[Parsed]], Sequence[ArchiveFile]] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             try:
                 while todo or running:
                     while todo and len(running) < workers * 3:
