@@ -211,6 +211,12 @@ WAYBACK_VARIANTS = {
         '<div id="wm-ipp-base"',
         "</div>\n</div>\n</div>",
     ),
+    "old capture's base href": _without(
+        _without(NO_WOMBAT, '<input id="wmtbURL"', "/>"), '<div id="wm-ipp-base"', "END WAYBACK"
+    ).replace(
+        "<head>",
+        '<head><base href="http://enews.tufts.edu:80/stories/072308OneLessStatistic.htm">',
+    ),
     "no toolbar comments": WAYBACK.replace("BEGIN WAYBACK TOOLBAR INSERT", "toolbar").replace(
         "END WAYBACK TOOLBAR INSERT", "end"
     ),

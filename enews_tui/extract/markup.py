@@ -225,7 +225,11 @@ def _page_url(soup: BeautifulSoup, text: str, capture: bool) -> str | None:
         if isinstance(toolbar, Tag):
             links = [str(a.get("href") or "") for a in toolbar.find_all("a")]
             found = wayback.majority_url(links)
-    return found or wayback.printed_capture_url(soup.get_text(" ")[:5000])
+    if found is None:
+        # Captures made before ~2010 carry the original address as the page's <base href>.
+        base = soup.find("base")
+        found = wayback.original_url(str(base.get("href") or "")) if isinstance(base, Tag) else None
+    return found or wayback.printed_capture_url(text)
 
 
 def _canonical(soup: BeautifulSoup) -> str | None:

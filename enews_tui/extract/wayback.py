@@ -19,7 +19,8 @@ _ARCHIVED = re.compile(
 )
 _WOMBAT = re.compile(r"""__wm\.wombat\(\s*["']([^"']+)["']""")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
-_WAYBACK_PRINT = re.compile(r"The Wayback Machine\s*-\s*(\S+)")
+_WAYBACK_PRINT = re.compile(r"The Wayback Machine\s*-\s*([^\s<\"']+)")
+_DEFAULT_PORT = re.compile(r"^(http://[^/:?#]+):80(?=[/?#]|$)", re.IGNORECASE)
 _SCHEME = re.compile(r"^(https?):/*", re.IGNORECASE)
 
 
@@ -46,7 +47,8 @@ def original_url(url: str | None) -> str | None:
         return None
     if " " in url or len(url) > 2000 or "web.archive.org/" in url:
         return None
-    return url
+    # The archive records some addresses with the default port spelled out.
+    return _DEFAULT_PORT.sub(r"\1", url, count=1)
 
 
 def wombat_url(text: str) -> str | None:
@@ -63,7 +65,7 @@ def saved_from_url(text: str) -> str | None:
 
 def printed_capture_url(text: str) -> str | None:
     """The `The Wayback Machine - https://web.archive.org/web/.../<original>` print header."""
-    match = _WAYBACK_PRINT.search(text)
+    match = _WAYBACK_PRINT.search(text[:400_000])
     return original_url(match.group(1)) if match else None
 
 
