@@ -461,3 +461,9 @@ def test_close_stops_a_running_refresh(tmp_path: Path) -> None:
         assert again.count() == 0
         assert not list(again.location.glob("tmp-*"))
         assert again.refresh().indexed == 100
+
+
+def test_sort_by_date_puts_undated_stories_last(index: StoryIndex) -> None:
+    """An undated story sorts after every dated one."""
+    assert ids(index, "counseling OR vaccine", sort="date")[-1] == "misc/cafe"
+    assert ids(index, "counseling OR vaccine", sort="date")[0] == "health/vaccine-school"

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
-from whoosh.fields import DATETIME, ID, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
 from whoosh.lang.porter import stem as _stem
 from whoosh.support.charset import accent_map
 
 from enews_tui.model import Contact, Story
 
 #: Bump when the schema, the analyzer or the SQLite layout changes: it names the index folder.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The fields a bare word searches, and the names `field:value` accepts (aliases included).
 DEFAULT_FIELDS = ("title", "teaser", "body", "byline", "dateline", "contact")
@@ -162,8 +162,11 @@ def make_schema() -> Schema:
         dateline=TEXT(analyzer=analyzer),
         # `contact:thurler`: names, organizations, groups, phones and emails of the contacts.
         contact=TEXT(analyzer=analyzer),
-        # `date:2008`, `date:[2007 to 2008]`, `date:>2005`, and sorting by date.
-        date=DATETIME(sortable=True),
+        # `date:2008`, `date:[2007 to 2008]`, `date:>2005` (clauses rewritten to exact day ranges).
+        date=DATETIME(),
+        # `--sort date`: yyyymmdd, 0 when undated, so newest first puts undated stories last
+        # (a missing DATETIME value sorts as the largest).
+        newest=NUMERIC(int, bits=32, sortable=True),
     )
 
 
@@ -213,6 +216,8 @@ def story_fields(story: Story, *, analyzed: bool = True) -> dict[str, Any]:
     if analyzed:
         for name in TEXT_FIELDS:
             fields[name] = analyze(fields[name])
+    fields["newest"] = 0
     if story.date is not None:
         fields["date"] = dt.datetime(story.date.year, story.date.month, story.date.day)
+        fields["newest"] = int(story.date.strftime("%Y%m%d"))
     return fields

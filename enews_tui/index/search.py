@@ -125,7 +125,7 @@ def search(
         q = expand_fuzzy(searcher.reader(), q)
         terms = collect_terms(q)
         if sort == "date":
-            results = searcher.search(q, limit=limit, sortedby="date", reverse=True)
+            results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
         else:
             # One pass scoring every match counts the total too; Whoosh's default skips
             # blocks, then runs the query again to count (2-3x slower when a total is needed).
