@@ -180,6 +180,9 @@ def _lynx_dump(raw: bytes) -> bytes:
 
 TEXT_SAVES: dict[str, Callable[[bytes], bytes]] = {
     "no blank lines": lambda raw: raw.replace(b"\n\n", b"\n"),
+    "no blank lines, archives link": lambda raw: raw.replace(b"\n\n", b"\n").replace(
+        b"left side photo", b"left side photo\nE-News Archives"
+    ),
     "tab-indented": lambda raw: raw.replace(b"\n", b"\n\t"),
     "terminal browser dump": _lynx_dump,
 }

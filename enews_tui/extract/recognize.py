@@ -123,9 +123,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
     # teasers are long enough to look like paragraphs.
     if archives and len(dated) >= 3:
         chosen = None
-    if chosen is None and (
-        len(dated) >= 3 or (archives and not _prose_blocks(lines, 0, len(lines)))
-    ):
+    if chosen is None and (len(dated) >= 3 or archives):
         raise NotAStory(
             "not a story: E-News Archives month index"
             if archives
@@ -185,14 +183,20 @@ def _is_prose(lines: list[_Line], i: int) -> bool:
 
 
 def _prose_blocks(lines: list[_Line], start: int, stop: int) -> int:
-    """How many blocks from line `start` to `stop` are prose (capped: only "enough" matters)."""
-    count, seen = 0, -1
+    """How many paragraphs from line `start` to `stop` are prose: long lines, or blocks that are
+    long when their wrapped lines are joined (capped: only "enough" matters)."""
+    count = 0
+    counted: set[int] = set()
     for i in range(start, min(stop, start + 400)):
-        if lines[i].block != seen:
-            seen = lines[i].block
-            count += len(_block_text(lines, i)) >= _PROSE
-            if count >= _STORY_PROSE_BLOCKS:
-                break
+        x = lines[i]
+        if len(x.text) >= _PROSE:
+            count += 1
+            counted.add(x.block)
+        elif x.block not in counted and len(_block_text(lines, i)) >= _PROSE:
+            count += 1
+            counted.add(x.block)
+        if count >= _STORY_PROSE_BLOCKS:
+            break
     return count
 
 
