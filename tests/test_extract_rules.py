@@ -506,3 +506,13 @@ def test_title_without_repeat_or_markup(top: str, title: str, teaser: str | None
     base = [top, *BASE[2:]]
     story = _parse_html(base=base)
     assert (story.title, story.teaser) == (title, teaser)
+
+
+def test_page_cut_inside_a_tag_leaks_no_markup() -> None:
+    """A page cut inside a tag keeps its text and shows no half tag (html.parser would)."""
+    raw = (PAGES / "seed_table_cp1252.html").read_bytes()
+    cut = raw.index(b"A Support System") + 600
+    story = parse_story(raw[:cut] + b'<FONT FACE="Verd', "cut.html")
+    texts = [p for s in story.sections for p in s.paragraphs]
+    assert [s.heading for s in story.sections][-1] == "A Support System"
+    assert texts and not any("<" in t or "FACE" in t for t in texts)
