@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -342,3 +345,23 @@ def make_corpus(root: Path, *, good: int = 6, big: bool = True, seed: int = 6) -
         corpus.bad[source] = what
     corpus.vanishing = root / "bad" / "vanishing.html"
     return corpus
+
+
+#: What must never reach a terminal: C0 (but tab and newline), DEL, C1, bidi and zero-width marks.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\u2028\u2029]"
+)
+
+
+def unsafe_chars(text: str) -> list[str]:
+    """The unsafe characters in `text` (with their neighbours, for a readable failure)."""
+    return [repr(text[max(0, m.start() - 12) : m.end() + 12]) for m in UNSAFE.finditer(text)]
+
+
+def console_script() -> str | None:
+    """The installed `enews-tui`: beside this Python first, else on PATH."""
+    beside = Path(sys.executable).parent / "enews-tui"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("enews-tui")

@@ -1,0 +1,210 @@
+"""Bad pages: each one is indexed or skipped with a reason, the good stories beside them all load,
+and no page costs more than a few seconds or a few hundred MB (bounds that catch a hang or an
+explosion, not speed targets)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from enews_tui.archive import PAGE_SUFFIXES, Archive
+from enews_tui.cli import main
+from tests.badinput import Corpus, console_script, make_corpus, unsafe_chars
+from tests.support import REPO
+
+#: Generous bounds: a page that needs more than this has hung or exploded.
+PAGE_SECONDS = 10.0
+PEAK_MB = 500
+
+MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+from enews_tui.archive import Archive
+from enews_tui.extract import parse_story
+from enews_tui.model import PageError
+
+archive = Archive(Path(sys.argv[1]))
+for f in archive.scan():
+    start = time.perf_counter()
+    try:
+        story = parse_story(archive.read(f), f.source, f.id)
+        outcome, reason = "story", story.title
+    except PageError as exc:
+        outcome, reason = type(exc).__name__, str(exc)
+    except BaseException as exc:
+        outcome, reason = "CRASH", f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(json.dumps([f.source, outcome, reason, seconds, peak]), flush=True)
+"""
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The bad-input corpus (with its 50 MB page), generated once for the session."""
+    return make_corpus(tmp_path_factory.mktemp("badinput") / "archive")
+
+
+@pytest.fixture
+def vanishing(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+    """Every scan of the corpus deletes the vanishing file after listing it; yields the sources
+    an undisturbed scan lists."""
+    corpus.plant_vanishing()
+    sources = _page_sources(corpus)
+    scan = Archive.scan
+    assert corpus.vanishing is not None
+    gone = corpus.vanishing
+
+    def scan_then_vanish(self: Archive) -> list[object]:
+        found = scan(self)
+        gone.unlink(missing_ok=True)
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(Archive, "scan", scan_then_vanish)
+    yield sources
+    corpus.plant_vanishing()
+
+
+def _page_sources(corpus: Corpus) -> set[str]:
+    """The sources a scan of the corpus lists (file-like names with a page suffix)."""
+    return {f.source for f in Archive(corpus.root).scan()}
+
+
+def _skips(out: str) -> dict[str, str]:
+    """`skipped SOURCE: REASON` lines of `enews-tui index` as {source: reason}."""
+    found = {}
+    for line in out.splitlines():
+        if line.startswith("skipped "):
+            source, _, reason = line.removeprefix("skipped ").partition(": ")
+            found[source] = reason
+    return found
+
+
+def test_every_page_parses_or_fails_cleanly_within_bounds(corpus: Corpus) -> None:
+    """In a fresh process, each page's read+parse: a Story or a PageError, < 10 s, < 500 MB."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(corpus.root)],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert {r[0] for r in rows} == _page_sources(corpus)
+    worst = sorted(rows, key=lambda r: -r[3])[:5]
+    print("\nslowest pages:", *(f"{r[0]} {r[3]:.2f}s ({r[1]})" for r in worst), sep="\n  ")
+    print(f"peak RSS {rows[-1][4]} MB over {len(rows)} pages")
+    for source, outcome, reason, seconds, peak in rows:
+        assert outcome != "CRASH", f"{source}: {reason}"
+        assert outcome == "story" or reason.strip(), f"{source}: empty reason"
+        assert "\n" not in reason and not unsafe_chars(reason), (source, reason)
+        assert seconds < PAGE_SECONDS, f"{source} took {seconds:.1f} s"
+        assert peak < PEAK_MB, f"{source}: peak RSS {peak} MB"
+    outcomes = {r[0]: r[1] for r in rows}
+    for good in corpus.good:
+        assert outcomes[good.source] == "story", good
+    assert outcomes["bad/huge.html"] == "PageError"
+    assert outcomes["bad/fifo.html"] == "PageError"
+
+
+def test_index_command_lists_every_skip_and_keeps_the_good_stories(
+    corpus: Corpus, vanishing: set[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`enews-tui index` through `main`: exit 0, one reason per skipped file, nothing lost."""
+    assert main(["index", "--archive", str(corpus.root)]) == 0
+    out, err = capsys.readouterr()
+    skips = _skips(out)
+    assert "vanished" in skips["bad/vanishing.html"]
+    assert main(["list", "--json", "--archive", str(corpus.root)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    indexed = {row["source"] for row in listed}
+    sources = vanishing
+    assert indexed | set(skips) == sources, "every page file is indexed or skipped"
+    assert not indexed & set(skips)
+    for reason in skips.values():
+        assert reason.strip() and not unsafe_chars(reason)
+    titles = {row["id"]: row["title"] for row in listed}
+    for good in corpus.good:
+        assert titles.get(good.id) == good.title, good
+    # Bad inputs the scan lists are all accounted for; folders and folder loops are not pages.
+    for source, what in corpus.bad.items():
+        if os.path.splitext(source)[1] in PAGE_SUFFIXES and not (corpus.root / source).is_dir():
+            printable = source.isprintable()
+            assert not printable or source in sources, f"{what} ({source}) was not scanned"
+    for must_skip in ("bad/empty.html", "bad/noise.html", "bad/huge.html", "bad/loop.html"):
+        assert must_skip in skips, must_skip
+    assert f"{len(skips)} skipped" in out.splitlines()[0]
+    assert not unsafe_chars(out) and not unsafe_chars(err)
+
+
+def test_installed_command_indexes_the_corpus_within_bounds(corpus: Corpus, tmp_path: Path) -> None:
+    """The console script in a subprocess: exit 0, skips listed, bounded time and memory."""
+    script = console_script()
+    if script is None:
+        pytest.skip("the enews-tui console script is not installed")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    start = time.monotonic()
+    done = subprocess.run(
+        [script, "index", "--archive", str(corpus.root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    seconds = time.monotonic() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(f"\nenews-tui index over {len(_page_sources(corpus))} files: {seconds:.1f} s")
+    assert seconds < 120 and peak < PEAK_MB, (seconds, peak)
+    skips = _skips(done.stdout)
+    assert {"bad/empty.html", "bad/huge.html", "bad/fifo.html", "bad/nuls.txt"} <= set(skips)
+    assert not unsafe_chars(done.stdout) and not unsafe_chars(done.stderr)
+    again = subprocess.run(
+        [script, "list", "--archive", str(corpus.root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    for good in corpus.good:
+        assert f"{good.title}  [{good.id}]" in again.stdout
+    assert not unsafe_chars(again.stdout)
+
+
+async def test_the_app_loads_the_good_stories_beside_the_bad(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """The reader over the corpus: every good story listed, the skips counted, nothing crashes."""
+    from enews_tui.index import open_index
+    from enews_tui.tui.app import EnewsApp
+    from enews_tui.tui.widgets.story_list import StoryList
+
+    archive = Archive(corpus.root)
+    with open_index(archive, tmp_path / "cache") as index:
+        app = EnewsApp(archive, index)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if index.count() and not app.screen.workers:
+                    break
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+            listed = {row.id for row in app.screen.query_one(StoryList).rows}
+            assert corpus.good_ids <= listed
+            status = str(app.screen.query_one("#refresh-status").render())
+            assert "pages skipped" in status
+            await pilot.press("enter")
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running
