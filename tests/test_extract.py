@@ -141,6 +141,23 @@ def test_renderings_of_the_seed_give_the_seed_story(name: str, url: str | None) 
     assert story.id == name.rsplit(".", 1)[0]
 
 
+@pytest.mark.parametrize(
+    ("fixture", "name", "story_id"),
+    [
+        ("seed_semantic_utf8.html", "2008/07/OneLessStatistic.HTM", "2008/07/OneLessStatistic"),
+        ("seed_semantic_utf8.html", "stories/one-less-statistic", "stories/one-less-statistic"),
+        ("seed_table_cp1252.html", "one.shtml", "one"),
+        ("seed_semantic_utf8.html", "saved-as.txt", "saved-as"),
+        ("seed_crlf.txt", "plain", "plain"),
+    ],
+)
+def test_file_names_and_ids(fixture: str, name: str, story_id: str) -> None:
+    """Markup is told by extension, else by its tags; the id is the name without extension."""
+    story = parse_story((PAGES / fixture).read_bytes(), name)
+    assert (story.id, story.source) == (story_id, name)
+    assert same_story(story) == same_story(seed_story())
+
+
 def _utf16_no_bom(raw: bytes, order: str) -> bytes:
     return raw.decode("utf-8").encode(f"utf-16-{order}")
 

@@ -16,6 +16,10 @@ __all__ = ["parse_story"]
 _MARKUP_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".xht", ".php", ".asp"})
 # A .txt that is really markup starts like markup; a browser's text save never does.
 _LOOKS_LIKE_MARKUP = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
+# A file with another (or no) extension is markup if its head shows the usual tags.
+_HAS_MARKUP = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<p[\s>]|<table[\s>]", re.I
+)
 _STATED_URL = re.compile(
     r"^(?:url|address|source|saved from|original(?: url| address)?|location)\s*:?\s*(\S+)$", re.I
 )
@@ -31,7 +35,7 @@ def parse_story(raw: bytes, name: str, story_id: str | None = None) -> Story:
         raise PageError("page too deeply nested to read") from None
     except MemoryError:
         raise PageError("page too large to read") from None
-    except Exception as exc:  # noqa: BLE001 - the contract: a bad page is a reason, not a crash
+    except Exception as exc:  # the contract: a bad page is a reason for skipping it, not a crash
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise PageError(f"unreadable page ({type(exc).__name__}: {reason})") from None
 
@@ -41,10 +45,11 @@ def _parse(raw: bytes, name: str, story_id: str | None) -> Story:
     sid = story_id if story_id is not None else posixpath.splitext(name)[0]
     markup = suffix in _MARKUP_SUFFIXES
     if not markup and suffix != ".txt":
-        markup = _LOOKS_LIKE_MARKUP.match(raw[:512].decode("latin-1")) is not None
+        markup = _HAS_MARKUP.search(raw[:1024].decode("latin-1")) is not None
     text = decode_page(raw, markup=markup)
-    if not markup and _LOOKS_LIKE_MARKUP.match(text[:512]):
-        markup = True
+    if not markup:
+        sniff = _LOOKS_LIKE_MARKUP.match if suffix == ".txt" else _HAS_MARKUP.search
+        markup = sniff(text[:1024]) is not None
     if markup:
         from enews_tui.extract.markup import html_page  # bs4 loads only for markup pages
 
