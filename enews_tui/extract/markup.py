@@ -109,7 +109,8 @@ def html_page(text: str) -> Page:
     with warnings.catch_warnings():
         # bs4 warns about markup that "looks like a URL/filename": irrelevant for saved pages.
         warnings.simplefilter("ignore")
-        soup = BeautifulSoup(text, "lxml")
+        # Attribute values stay plain strings (no class/rel lists): less work, simpler code.
+        soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
     capture = wayback.is_capture(text)
     url = _page_url(soup, text, capture)
     title = soup.find("title")
@@ -235,9 +236,7 @@ def _page_url(soup: BeautifulSoup, text: str, capture: bool) -> str | None:
 def _canonical(soup: BeautifulSoup) -> str | None:
     """`<link rel=canonical>` or `<meta property=og:url>`, unwrapped if archive-rewritten."""
     for link in soup.find_all("link"):
-        rel = link.get("rel")
-        rels = rel if isinstance(rel, list) else str(rel or "").split()
-        if "canonical" in (r.lower() for r in rels):
+        if "canonical" in str(link.get("rel") or "").lower().split():
             return wayback.original_url(str(link.get("href") or ""))
     for meta in soup.find_all("meta"):
         if str(meta.get("property") or meta.get("name") or "").lower() == "og:url":
