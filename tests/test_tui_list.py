@@ -195,3 +195,28 @@ async def test_a_malformed_query_is_shown_inline_and_typing_goes_on() -> None:
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         assert _status(app) == "2 of 4 stories"
+
+
+async def test_hits_load_a_page_at_a_time_as_the_list_scrolls() -> None:
+    index = FakeIndex([make_story(n) for n in range(500)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#search", Input).value = "campus"
+        await pilot.pause(0.3)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        stories = app.screen.query_one(StoryList)
+        first_page = len(stories.rows)
+        assert 0 < first_page < 500
+        assert _status(app) == "500 of 500 stories"
+        stories.focus()
+        for _ in range(5):  # each end key reaches the loaded end; more arrive behind it
+            await pilot.press("end")
+            await pilot.pause(0.1)
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+        assert len(stories.rows) == 500
+        assert stories.cursor > first_page  # the cursor stayed where it was as rows came
+        await pilot.press("end")
+        assert stories.highlighted_id == "story-000499"

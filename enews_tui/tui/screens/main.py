@@ -31,8 +31,11 @@ from enews_tui.tui.widgets.story_list import StoryList
 #: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
 #: one search; the first key after a pause searches at once.
 DEBOUNCE = 0.15
-#: Hits fetched (with snippets) per query; the count shows how many more there are.
-SEARCH_LIMIT = 200
+#: Hits fetched (with snippets, which cost most of a search) for the first screenful; more are
+#: fetched as the list scrolls towards the end of what it holds.
+SEARCH_PAGE = 30
+#: How far past the loaded hits one "more" request reaches.
+SEARCH_MORE = 100
 #: Progress updates from the refresh thread are posted at most this often (seconds).
 PROGRESS_EVERY = 0.1
 
@@ -82,6 +85,13 @@ class MainScreen(Screen[None]):
     @dataclass
     class SearchFinished(Message):
         """A search answered; `generation` says which keystroke it belongs to."""
+
+        generation: int
+        result: SearchResult
+
+    @dataclass
+    class MoreFound(Message):
+        """A longer run of hits for the query of `generation`."""
 
         generation: int
         result: SearchResult
@@ -208,13 +218,23 @@ class MainScreen(Screen[None]):
         if generation != self._search_generation:
             return
         try:
-            result = self.index.search(query, limit=SEARCH_LIMIT)
+            result = self.index.search(query, limit=SEARCH_PAGE)
         except QueryError as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(self.SearchFailed(generation, sanitize_line(str(exc))))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.SearchFinished(generation, result))
+
+    @work(thread=True, exclusive=True, group="search-more")
+    def fetch_more(self, query: str, generation: int, limit: int) -> None:
+        """The same query with a higher limit, for a list scrolled to the end of its hits."""
+        try:
+            result = self.index.search(query, limit=limit)
+        except QueryError:
+            return  # the first page of this query parsed; nothing new to say
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.MoreFound(generation, result))
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
@@ -280,6 +300,18 @@ class MainScreen(Screen[None]):
         else:
             text = f"No stories match. Did you mean: {result.suggestion}?"
             self._status(text if result.suggestion else "No stories match.", "-warning")
+
+    def on_main_screen_more_found(self, message: MoreFound) -> None:
+        """Extend the list with more hits of the same query (a newer query wins)."""
+        stories = self.query_one(StoryList)
+        result = message.result
+        if message.generation == self._search_generation and len(result.hits) > len(stories.rows):
+            stories.extend(result.hits, more=result.total - len(result.hits))
+
+    def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
+        """The list scrolled near the end of its hits: fetch further."""
+        if query := self._query():
+            self.fetch_more(query, self._search_generation, message.loaded + SEARCH_MORE)
 
     def on_main_screen_search_failed(self, message: SearchFailed) -> None:
         """Say what is wrong with the query, under the search bar; the old hits stay."""

@@ -91,6 +91,12 @@ class StoryList(ScrollView, can_focus=True):
         story_id: str
 
     @dataclass
+    class MoreWanted(Message):
+        """The end of the loaded hits came into view and `more` are left: fetch past `loaded`."""
+
+        loaded: int
+
+    @dataclass
     class Selected(Message):
         """A story was chosen to read (enter or a click)."""
 
@@ -105,6 +111,7 @@ class StoryList(ScrollView, can_focus=True):
         self._pattern: re.Pattern[str] | None = None
         self._more = 0
         self._line_height = 1
+        self._asked_at = -1  # how many rows were loaded when more were last asked for
 
     @property
     def rows(self) -> Sequence[Row]:
@@ -124,13 +131,24 @@ class StoryList(ScrollView, can_focus=True):
         self._pattern = terms_pattern(terms)
         self._more = more
         self._line_height = 2 if any(isinstance(r, SearchHit) for r in rows[:1]) else 1
-        lines = len(rows) * self._line_height + (1 if more else 0)
-        self.virtual_size = Size(self.size.width, lines)
+        self._asked_at = -1
+        self._resize_virtual()
         self.set_reactive(StoryList.cursor, 0)
         self.scroll_to(0, 0, animate=False)
         self.refresh()
         if rows:
             self.post_message(self.Highlighted(rows[0].id))
+
+    def extend(self, rows: Sequence[Row], *, more: int) -> None:
+        """Replace the rows with a longer run of the same answer; cursor and scroll stay."""
+        self._rows = rows
+        self._more = more
+        self._resize_virtual()
+        self.refresh()
+
+    def _resize_virtual(self) -> None:
+        lines = len(self._rows) * self._line_height + (1 if self._more else 0)
+        self.virtual_size = Size(self.size.width, lines)
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor on screen and announce the story under it."""
@@ -156,10 +174,13 @@ class StoryList(ScrollView, can_focus=True):
         line = self.scroll_offset.y + y
         base = self.rich_style
         index, part = divmod(line, self._line_height)
+        if self._more and index >= len(self._rows) - 5 and self._asked_at != len(self._rows):
+            self._asked_at = len(self._rows)  # once per length: the answer extends the rows
+            self.post_message(self.MoreWanted(len(self._rows)))
         if index >= len(self._rows):
             if self._more and index == len(self._rows) and part == 0:
                 style = base + self.get_component_rich_style("story-list--more")
-                text = f" … {self._more:,} more: refine the query to see them"
+                text = f" … {self._more:,} more hits (loading as you scroll)"
                 return Strip([Segment(text, style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         row = self._rows[index]
