@@ -105,7 +105,17 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
         )
     )
     unchanged = _get(r, "refresh_unchanged", "seconds")
-    rows.append(("refresh, nothing changed, s", num(unchanged, 3), "", "", "", ""))
+    scan = _get(r, "refresh_unchanged", "scan_seconds")
+    rows.append(
+        (
+            "refresh, nothing changed, s (vs a bare stat scan: Archive.scan())",
+            num(unchanged, 3),
+            num(scan, 3),
+            ratio(unchanged, scan),
+            "",
+            "",
+        )
+    )
     changed = _get(r, "refresh_1pct", "seconds")
     rows.append(
         (
@@ -134,7 +144,10 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
     for kind in KINDS:
         mine, whoosh, lite = s.get(f"app/{kind}"), s.get(f"whoosh/{kind}"), s.get(f"fts/{kind}")
         hits = _get(s, f"app/{kind}", "median_hits")
-        label = f"search '{kind}' p50/p95/max ms, {num(hits, 0)} hits median (vs Whoosh + hl)"
+        label = (
+            f"search '{kind}' p50/p95/max ms, top {num(s.get('limit'), 0)} + snippets, "
+            f"{num(hits, 0)} hits median (vs Whoosh + highlights)"
+        )
         rows.append(
             (
                 label,
@@ -160,8 +173,18 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             )
         )
     k = r.get("keystroke", {})
-    ks = "n/a" if "error" in k else _lat(k.get("painted"))
-    rows.append(("keystroke to list painted, p50/p95/max ms (Pilot)", ks, "", "", "", ""))
+    painted = None if "error" in k else k.get("painted")
+    word = s.get("app/word")
+    rows.append(
+        (
+            "keystroke to list painted, ms, Pilot (vs the in-process 'word' search)",
+            _lat(painted),
+            _lat(word),
+            ratio(_get(painted or {}, "p95"), _get(word or {}, "p95")),
+            "",
+            "",
+        )
+    )
     ba, bb = _get(r, "browse", "app", "peak_mb"), _get(r, "browse", "bare", "peak_mb")
     rows.append(
         (

@@ -10,6 +10,7 @@ alone and SQLite FTS5 on the same pre-parsed text and a bare Textual app. It ass
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -77,10 +78,14 @@ def touch_percent(corpus: Path, size: int, seed: int, share: float, revision: in
 def list_limit() -> int:
     """How many hits the app's list asks for (with snippets); the API default if unknown."""
     try:
-        from enews_tui.tui.screens.main import SEARCH_LIMIT
+        screen = importlib.import_module("enews_tui.tui.screens.main")
     except Exception:  # the app is not there (yet): measure the API's default
         return 50
-    return int(SEARCH_LIMIT)
+    for name in ("SEARCH_PAGE", "SEARCH_LIMIT"):  # the names the app has used
+        value = getattr(screen, name, None)
+        if isinstance(value, int):
+            return value
+    return 50
 
 
 def app_title() -> str:
