@@ -14,7 +14,7 @@ from enews_tui.extract.blocks import MAX_LINES, MAX_TEXT_CHARS, Block, Page, cle
 
 #: bs4 builds a Python object per tag (~1 µs a byte on tag-dense input): past this many tags a
 #: page is cut, so a hostile 8 MB file still parses in well under a second.
-MAX_TAGS = 40_000
+MAX_TAGS = 25_000
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog dir div dl dt "
