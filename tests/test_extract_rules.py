@@ -516,3 +516,14 @@ def test_page_cut_inside_a_tag_leaks_no_markup() -> None:
     texts = [p for s in story.sections for p in s.paragraphs]
     assert [s.heading for s in story.sections][-1] == "A Support System"
     assert texts and not any("<" in t or "FACE" in t for t in texts)
+
+
+def test_short_story_linking_to_the_archives_is_a_story() -> None:
+    """A brief with one dated paragraph stays a story though its page links to "E-News Archives"."""
+    raw = (
+        b"<html><body><a href=/a>E-News Archives</a><h1>Jumbo Is Back</h1>"
+        b"<p>Medford, Mass. [03.04.05] The elephant returns.</p><p>More soon.</p></body></html>"
+    )
+    story = parse_story(raw, "brief.html")
+    assert (story.title, story.date) == ("Jumbo Is Back", dt.date(2005, 3, 4))
+    assert story.sections[0].paragraphs == ("The elephant returns.", "More soon.")

@@ -123,7 +123,8 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
     # teasers are long enough to look like paragraphs.
     if archives and len(dated) >= 3:
         chosen = None
-    if chosen is None and (len(dated) >= 3 or archives):
+    # One dated paragraph is a (short) story even on a page that links to the archives.
+    if chosen is None and (len(dated) >= 3 or (archives and len(dated) != 1)):
         raise NotAStory(
             "not a story: E-News Archives month index"
             if archives
