@@ -159,6 +159,7 @@ def test_file_names_and_ids(fixture: str, name: str, story_id: str) -> None:
 
 
 def _utf16_no_bom(raw: bytes, order: str) -> bytes:
+    """The UTF-8 seed re-encoded as UTF-16 in the given byte order, without a BOM."""
     return raw.decode("utf-8").encode(f"utf-16-{order}")
 
 

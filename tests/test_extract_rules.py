@@ -25,6 +25,7 @@ LONG = " ".join(["Another sentence follows here."] * 12)
 
 
 def _story_page(text: str, meta: str = "") -> str:
+    """A small dated story whose first paragraph starts with `text`."""
     return PAGE.format(meta=meta, text=text + " " + LONG) + "".join(
         f"<p>{LONG}</p>" for _ in range(3)
     )
@@ -97,6 +98,7 @@ BASE = [
 
 
 def _parse_html(*extra: str, base: list[str] = BASE) -> Story:
+    """Parse a page made of `base` blocks followed by `extra` ones."""
     return parse_story(
         ("<html><body>" + "".join(base + list(extra)) + "</body></html>").encode(), "t.html"
     )
@@ -268,6 +270,7 @@ def test_hostile_text_is_sanitized() -> None:
 
 
 def _timed(raw: bytes, name: str) -> float:
+    """Seconds `parse_story` takes on a page (refusals included)."""
     start = time.perf_counter()
     try:
         parse_story(raw, name)
@@ -380,10 +383,12 @@ def _seed_parts() -> dict[str, list[str]]:
 
 
 def _e(text: str) -> str:
+    """Text escaped for an HTML text node."""
     return escape(text, quote=False)
 
 
 def _paras(texts: list[str]) -> str:
+    """Paragraphs as `<p>` elements."""
     return "".join(f"<p>{_e(x)}</p>" for x in texts)
 
 

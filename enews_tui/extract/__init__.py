@@ -41,6 +41,7 @@ def parse_story(raw: bytes, name: str, story_id: str | None = None) -> Story:
 
 
 def _parse(raw: bytes, name: str, story_id: str | None) -> Story:
+    """Decode, reduce to blocks by the page's kind (markup or text save), recognize."""
     suffix = posixpath.splitext(name)[1].lower()
     sid = story_id if story_id is not None else posixpath.splitext(name)[0]
     markup = suffix in _MARKUP_SUFFIXES

@@ -252,6 +252,7 @@ def _new_entry(names: list[str]) -> _Entry:
 
 
 def _is_contact_name(text: str) -> bool:
+    """A name a contact can have: name-like, and not a pronoun (\"Contact us\")."""
     return _is_org(text) and text.lower() not in _NOT_NAMES
 
 
@@ -269,6 +270,7 @@ def _is_org(text: str) -> bool:
 
 
 def _contact(group: str, entry: _Entry) -> Contact:
+    """The model's Contact for an entry read under `group`."""
     return Contact(
         group=group,
         name=entry.name,

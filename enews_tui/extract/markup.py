@@ -50,6 +50,7 @@ class _Builder:
     """Collects text pieces into lines and lines into blocks, as the walk enters and leaves."""
 
     def __init__(self) -> None:
+        """An empty page."""
         self.blocks: list[Block] = []
         self.lines: list[_Line] = []
         self.line = _Line()
@@ -82,6 +83,7 @@ class _Builder:
         self.lines = []
 
     def _emit(self, run: list[_Line]) -> None:
+        """One block from a run of non-empty lines; its hints hold only if every line has them."""
         texts = tuple(t for t in (clean_line("".join(x.pieces)) for x in run) if t)
         if not texts or self.total_lines >= MAX_LINES:
             return

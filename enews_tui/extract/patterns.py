@@ -73,6 +73,7 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _nav(line: str) -> bool:
+    """A navigation bar flattened to one line (\"Home | About | Archives\")."""
     return len(line) <= 300 and _NAV.match(line) is not None
 
 

@@ -174,11 +174,13 @@ def _undated_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _A
 
 
 def _block_text(lines: list[_Line], i: int) -> str:
+    """Line i and the lines after it in its block, joined (at most 200: a bound, not a rule)."""
     block = lines[i].block
     return " ".join(x.text for x in lines[i : i + 200] if x.block == block)
 
 
 def _is_prose(lines: list[_Line], i: int) -> bool:
+    """Whether the block starting at line i reads as a paragraph of a story."""
     text = _block_text(lines, i)
     return len(text) >= _PROSE and patterns.ends_sentence(text) and not lines[i].hints.link
 
