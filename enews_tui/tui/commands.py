@@ -12,6 +12,7 @@ class EnewsCommands(Provider):
     """The main actions of the reader, by name."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """(name, callback, help) of each command."""
         run = self.app.run_action
         return [
             ("Search stories", partial(run, "screen.focus_search"), "Go to the search bar"),

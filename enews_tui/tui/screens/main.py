@@ -41,6 +41,7 @@ PROGRESS_EVERY = 0.1
 
 
 def _stories(n: int) -> str:
+    """`1 story`, `3,400 stories`."""
     return f"{n:,} stor{'y' if n == 1 else 'ies'}"
 
 
@@ -418,9 +419,11 @@ class MainScreen(Screen[None]):
         return len(self._summaries)
 
     def _query(self) -> str:
+        """The query in the search bar, trimmed."""
         return self.query_one("#search", Input).value.strip()
 
     def _status(self, text: str, state: str = "") -> None:
+        """The line under the search bar; `state` is -error, -warning or nothing."""
         status = self.query_one("#search-status", Static)
         status.set_classes(state)
         status.update(Content(text))
@@ -455,6 +458,7 @@ class MainScreen(Screen[None]):
         self._search_timer = self.set_timer(DEBOUNCE, fire)
 
     def _open(self, story_id: str, *, focus_reader: bool) -> None:
+        """Load a story for the reader (a later open wins over an earlier one)."""
         self._story_token += 1
         self._focus_reader_on_load = focus_reader
         self.query_one(Reader).border_title = "Story (loading…)"
@@ -467,6 +471,7 @@ class MainScreen(Screen[None]):
         self.copy_with_native_tool(text, sanitize_line(summary))
 
     def _nothing_to_copy(self) -> None:
+        """Say why c or C copied nothing."""
         if self.query_one(Reader).story is None:
             self.notify("Open a story first: its contacts are what c and C copy.", markup=False)
         else:

@@ -93,6 +93,8 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.extend(block(p, "reader-paragraph") for p in section.paragraphs)
         if story.byline and (line := _byline_text(story)):
             widgets.append(block(line, "reader-byline"))
+        if story.url:  # shown as text: archived links are never opened by the app
+            widgets.append(Static(Content(f"Source: {story.url}"), classes="reader-source"))
         if related:
             widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
             options = [Option(Content(r.title), id=r.id) for r in related]

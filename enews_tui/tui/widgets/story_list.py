@@ -147,6 +147,7 @@ class StoryList(ScrollView, can_focus=True):
         self.refresh()
 
     def _resize_virtual(self) -> None:
+        """The scrollable height follows the rows (and the "more" line)."""
         lines = len(self._rows) * self._line_height + (1 if self._more else 0)
         self.virtual_size = Size(self.size.width, lines)
 
