@@ -26,6 +26,8 @@ Parser = Callable[[bytes, str, str | None], Story]
 CHUNK = 32
 #: Fewer files than this are parsed in the calling process (starting workers costs ~0.3 s).
 PARALLEL_MIN = 200
+#: The size recorded for a file that vanished between the scan and the read.
+_VANISHED = -2
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,24}")
 
 
@@ -53,15 +55,22 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
         raw = Archive(root).read(file)
         story = parser(raw, file.source, file.id)
     except PageError as exc:
+        if not os.path.lexists(file.path):
+            # It vanished after the scan: remembered with an impossible size, so that if it
+            # comes back unchanged (restored with its old mtime) the next refresh reads it.
+            file = dataclasses.replace(file, size=_VANISHED)
         return _skip(file, str(exc) or type(exc).__name__)
     except Exception as exc:  # the extractor promises PageError only; a bug still skips one file
         return _skip(file, f"extractor failed: {type(exc).__name__}: {exc}")
-    if story.id != file.id or story.source != file.source:
-        story = dataclasses.replace(story, id=file.id, source=file.source)
-    fields = story_fields(story)
-    text = " ".join((story.title, story.teaser or "", body_text(story)))
-    words = frozenset(fold(w) for w in _SPELL_WORD.findall(text))
-    return Parsed(make_row(story, file.size, file.mtime_ns), fields, words, None)
+    try:
+        if story.id != file.id or story.source != file.source:
+            story = dataclasses.replace(story, id=file.id, source=file.source)
+        fields = story_fields(story)
+        text = " ".join((story.title, story.teaser or "", body_text(story)))
+        words = frozenset(fold(w) for w in _SPELL_WORD.findall(text))
+        return Parsed(make_row(story, file.size, file.mtime_ns), fields, words, None)
+    except Exception as exc:  # one story the index cannot hold must not stop the refresh
+        return _skip(file, f"cannot index: {type(exc).__name__}: {exc}")
 
 
 def _skip(file: ArchiveFile, reason: str) -> Parsed:
@@ -91,7 +100,7 @@ def _exit_with_parent(parent: int) -> None:
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(0.5)
+            time.sleep(0.2)
         os._exit(1)  # an orphaned worker would otherwise wait for work forever
 
     threading.Thread(target=watch, name="enews-parent-watch", daemon=True).start()
