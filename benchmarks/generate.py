@@ -241,6 +241,8 @@ def generate(root: Path, count: int, seed: int = 1, jobs: int | None = None) -> 
     """Write the corpus below `root` unless it is already there; returns True if it wrote."""
     if is_generated(root, count, seed):
         return False
+    if root.is_dir() and any(root.iterdir()) and not (root / MANIFEST).exists():
+        raise FileExistsError(f"{root} holds files but no {MANIFEST}: not a generated corpus")
     root.mkdir(parents=True, exist_ok=True)
     (root / MANIFEST).unlink(missing_ok=True)
     for old in root.glob("[0-9][0-9][0-9][0-9]"):  # only our own shard folders
@@ -273,7 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    wrote = generate(args.out, args.count, args.seed, args.jobs)
+    try:
+        wrote = generate(args.out, args.count, args.seed, args.jobs)
+    except FileExistsError as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
     what = "wrote" if wrote else "already there:"
     print(f"{what} {args.count} stories in {args.out} ({elapsed:.1f} s)", file=sys.stderr)
