@@ -231,25 +231,31 @@ def _title_and_teaser(
                 if not rest:
                     return lines[i].text, _next_teaser(lines, shown, i)
                 return clean_line(piece), _continue(lines, rest, i, header)
-    # 3. The top heading, else the last short line before the teaser.
+    # 3. The top heading, else the last headline-like paragraph before the teaser (wrapped
+    # lines joined first, so a wrapped teaser is not mistaken for short lines).
+    units: dict[int, str] = {}
+    done = -1
+    for i in shown:
+        if i > done:
+            units[i], done = _run(lines, lines[i].text, i, set(shown))
+    candidates = [i for i in units if not lines[i].hints.alt]
     headed = [i for i in candidates if lines[i].hints.heading]
     if headed:
         top = min(headed, key=lambda i: lines[i].hints.heading)
-        return lines[top].text, _next_teaser(lines, shown, top)
-    short = [i for i in candidates if _title_like(lines[i].text)]
+        return units[top], _next_teaser(lines, shown, top)
+    short = [i for i in candidates if _title_like(units[i])]
     if short:
         pick = short[-1]
         if len(short) > 1 and pick == candidates[-1] and short[-2] == candidates[-2]:
             # Two short lines: "Who Is Jumbo?" may be a title; a question of 8+ words after a
             # line without punctuation is its teaser.
-            last, before = lines[pick].text, lines[short[-2]].text
+            last, before = units[pick], units[short[-2]]
             if len(last.split()) >= 8 and not patterns.ends_sentence(before):
                 pick = short[-2]
-        return lines[pick].text, _next_teaser(lines, shown, pick)
-    if candidates and (glued := _CAMEL_GLUE.match(lines[candidates[-1]].text)) is not None:
+        return units[pick], _next_teaser(lines, shown, pick)
+    if candidates and (glued := _CAMEL_GLUE.match(units[candidates[-1]])) is not None:
         # Only a title glued to its teaser was printed: split where a word runs into a capital.
-        i = candidates[-1]
-        return glued.group("title"), _continue(lines, glued.group("rest"), i, header)
+        return glued.group("title"), clean_line(glued.group("rest"))
     if title_hint:
         return clean_line(title_hint), None
     raise NotAStory("not a story: no title")
@@ -286,11 +292,19 @@ def _split_prefix(text: str, length: int) -> tuple[str, str]:
 
 def _next_teaser(lines: list[_Line], shown: list[int], after: int) -> str | None:
     """The first sentence-like line after the title, with its wrapped continuation."""
+    others = 0
+    allowed = set(shown)
+    done = after
     for i in shown:
-        if i > after and not lines[i].hints.alt and patterns.is_sentence(lines[i].text):
-            return _continue(lines, lines[i].text, i, shown)
-        if i > after and patterns.squash(lines[i].text) != patterns.squash(lines[after].text):
-            return None  # something else sits between title and teaser: no teaser
+        if i <= done:
+            continue
+        text, done = _run(lines, lines[i].text, i, allowed)
+        if not lines[i].hints.alt and patterns.is_sentence(text):
+            return text
+        if patterns.squash(lines[i].text) != patterns.squash(lines[after].text):
+            others += 1  # a credit or a kicker between title and teaser
+            if others > 2:
+                return None
     return None
 
 
