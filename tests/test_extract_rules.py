@@ -470,8 +470,10 @@ TITLE_PRINTINGS = {
     "first printing lost a space": (b"\n\nOne Less Statistic\n\n", b"\n\nOneLess Statistic\n\n"),
     "repeat lost a space": (b"One Less StatisticRobin", b"One LessStatisticRobin"),
     "no repeat; credit, then a wrapped teaser": (
-        b"One Less StatisticRobin Smalley (J'77), co-founder and international director",
-        b"Photo: Jane Doe\n\nRobin Smalley (J'77), co-founder and\ninternational director",
+        b"One Less StatisticRobin Smalley (J'77), co-founder and international director of "
+        b"Mothers2Mothers, discusses how the organization grew from a vision to a reality.",
+        b"Photo: Jane Doe\n\nRobin Smalley (J'77), co-founder and\ninternational director of "
+        b"Mothers2Mothers, discusses how\nthe organization grew from a vision to a reality.",
     ),
 }
 
