@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from html import escape
 
 import pytest
@@ -538,3 +539,19 @@ def test_short_story_linking_to_the_archives_is_a_story() -> None:
     story = parse_story(raw, "brief.html")
     assert (story.title, story.date) == ("Jumbo Is Back", dt.date(2005, 3, 4))
     assert story.sections[0].paragraphs == ("The elephant returns.", "More soon.")
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda raw: raw.replace(b" ", b" \x00", 20),
+        lambda raw: raw.decode("utf-8").encode("utf-16")[:-1],
+        lambda raw: raw.decode("utf-8").encode("utf-32")[:-3],
+    ],
+    ids=["stray-nuls", "utf-16-cut-mid-character", "utf-32-cut-mid-character"],
+)
+def test_damaged_but_readable_text(mangle: Callable[[bytes], bytes]) -> None:
+    """Stray NULs are dropped and a final half character is lost; the story still reads."""
+    story = parse_story(mangle(SEED.read_bytes()), "damaged.txt")
+    assert story.title == "One Less Statistic"
+    assert "\x00" not in "".join(p for s in story.sections for p in s.paragraphs)

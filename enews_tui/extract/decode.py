@@ -47,7 +47,10 @@ def _decode(raw: bytes, *, markup: bool) -> str:
     """Pick the encoding in the order browsers do, with UTF-16 found by its NUL pattern."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            return _strict_or_fail(raw[len(bom) :], encoding)
+            body = raw[len(bom) :]
+            # A file cut mid-character loses only that character.
+            unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+            return _strict_or_fail(body[: len(body) - len(body) % unit], encoding)
     sample = raw[:_SAMPLE]
     utf16 = _utf16_by_pattern(sample)
     if utf16 is not None:
@@ -107,11 +110,13 @@ def _utf16_by_pattern(sample: bytes) -> str | None:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    """Many NULs or control bytes: an image, an archive, an executable, not a saved page."""
+    """Many control bytes (NULs included): an image, an archive, an executable, not a page."""
     if not sample:
         return False
+    # Compressed or executable data has ~10% bytes below 0x20; a text with a few stray NULs
+    # (stripped later) is still a page.
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return sample.count(0) > max(8, len(sample) // 1000) or controls > len(sample) // 20
+    return controls > max(8, len(sample) // 20)
 
 
 def _mostly_high_bytes(sample: bytes) -> bool:
