@@ -235,9 +235,10 @@ def _title_and_teaser(
     # lines joined first, so a wrapped teaser is not mistaken for short lines).
     units: dict[int, str] = {}
     done = -1
+    allowed = set(shown)
     for i in shown:
         if i > done:
-            units[i], done = _run(lines, lines[i].text, i, set(shown))
+            units[i], done = _run(lines, lines[i].text, i, allowed)
     candidates = [i for i in units if not lines[i].hints.alt]
     headed = [i for i in candidates if lines[i].hints.heading]
     if headed:
