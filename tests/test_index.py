@@ -467,3 +467,21 @@ def test_sort_by_date_puts_undated_stories_last(index: StoryIndex) -> None:
     """An undated story sorts after every dated one."""
     assert ids(index, "counseling OR vaccine", sort="date")[-1] == "misc/cafe"
     assert ids(index, "counseling OR vaccine", sort="date")[0] == "health/vaccine-school"
+
+
+def test_prefix_total_counts_every_match(tmp_path: Path) -> None:
+    """A prefix query reports every match whatever the limit: once stories matching in three
+    fields fill the top, the one-field matches after them must still be counted."""
+    stories = tuple(
+        make_story(
+            f"p{n:03d}",
+            "Flyer" if 40 <= n < 80 else f"Story {n}",
+            ("flying high",),
+            teaser="flyers" if 40 <= n < 80 else None,
+        )
+        for n in range(120)
+    )
+    with build(tmp_path / "a", stories) as ix:
+        for limit in (5, 50, None):
+            assert ix.search("fly*", limit=limit).total == 120
+        assert len(ix.search("fly*", limit=None).hits) == 120
