@@ -70,7 +70,7 @@ class Tmux:
     def search_has_focus(self) -> bool:
         """While typing, the footer hides the letter keys (c, C) that the search bar takes."""
         lines = self.screen().rstrip("\n").splitlines()
-        return bool(lines) and " Search " in lines[-1] and " Copy " not in lines[-1]
+        return bool(lines) and " Help " in lines[-1] and " Copy " not in lines[-1]
 
     def wait_for(self, what: Callable[[], bool], label: str, timeout: float = 30) -> None:
         """Poll until `what()` holds (never a blind sleep)."""

@@ -143,11 +143,11 @@ async def test_letter_keys_type_in_the_search_bar_and_trigger_nothing() -> None:
         await pilot.press("enter")  # open the first story, so c/C/n would have work to do
         await app.screen.workers.wait_for_complete()
         await pilot.press("slash")
-        await pilot.press(*"qcCnNjk", "question_mark")
+        await pilot.press(*"qcCnNjk", "question_mark", "slash")
         await pilot.pause()
         assert app.is_running
         assert isinstance(app.screen, MainScreen)  # ? typed, no help screen
-        assert app.screen.query_one("#search", Input).value == "qcCnNjk?"
+        assert app.screen.query_one("#search", Input).value == "qcCnNjk?/"
         assert app.clipboard == ""
         await pilot.press("escape")  # back to the list, where the letters are keys again
         assert app.focused is app.screen.query_one(StoryList)

@@ -49,7 +49,8 @@ class MainScreen(Screen[None]):
     """Browse, search, read and copy contacts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
+        # priority: handled as the key arrives, so keys typed right after it reach the search bar
+        Binding("slash", "focus_search", "Search", priority=True),
         Binding("escape", "focus_list", "List", show=False),
         Binding("n", "next_hit", "Next hit", show=False),
         Binding("N", "previous_hit", "Prev hit", show=False),
@@ -371,7 +372,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Letter keys belong to the search bar while it has focus."""
-        if action in {"copy_contact", "copy_all", "next_hit", "previous_hit"}:
+        if action in {"copy_contact", "copy_all", "next_hit", "previous_hit", "focus_search"}:
             return not isinstance(self.focused, Input)
         return True
 
