@@ -9,13 +9,9 @@ from collections.abc import Callable
 from html import escape
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from enews_tui.extract import parse_story
-from enews_tui.extract.blocks import clean_line
 from enews_tui.model import Byline, Contact, PageError, Story
-from enews_tui.text import sanitize_line
 from tests.support import SEED
 from tests.test_extract import PAGES, same_story, seed_story
 
@@ -338,30 +334,6 @@ def test_only_page_errors_escape() -> None:
                     parse_story(mangled, name)
                 except PageError:
                     pass
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_fast_line_cleaning_equals_the_sanitizer(text: str) -> None:
-    """The extractor's fast path gives exactly what `sanitize_line` gives, for any text."""
-    assert clean_line(text) == sanitize_line(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "plain",
-        "a\xa0b\tc",
-        "\x1b]52;c;x\x07y",
-        "\u202eevil",
-        "zero\u200bwidth",
-        "\x9b31mred",
-        "é “q”",
-    ],
-)
-def test_fast_line_cleaning_on_hostile_samples(text: str) -> None:
-    """Escape sequences, bidi and zero-width marks take the sanitizer's path, with its result."""
-    assert clean_line(text) == sanitize_line(text)
 
 
 # --- more renderings of the seed, built from its text -----------------------------------------

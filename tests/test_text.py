@@ -5,8 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from enews_tui.text import sanitize, sanitize_line
+from enews_tui.text import _ESC_SEQ, _INVISIBLE, _LINE_BREAKS, sanitize, sanitize_line
 
 HOSTILE = [
     ("\x1b]52;c;UFdORUQ=\x07copied", "copied"),  # OSC 52 clipboard write (BEL end)
@@ -44,3 +46,28 @@ def test_sanitize_output_has_no_control_characters() -> None:
 def test_sanitize_line_folds_white_space() -> None:
     """One-line fields lose line breaks and runs of spaces."""
     assert sanitize_line("  Kim \n\t Thurler\x1b[0m ") == "Kim Thurler"
+
+
+def _reference_sanitize(text: str) -> str:
+    """The sanitizer without its fast path: every character goes through the filter."""
+    text = _ESC_SEQ.sub("", text.translate(_LINE_BREAKS))
+    return "".join(
+        c
+        for c in text
+        if c in "\n\t"
+        or (c not in _INVISIBLE and unicodedata.category(c) not in ("Cc", "Cs", "Co"))
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_fast_path_gives_the_filter_result(text: str) -> None:
+    """Text with nothing to remove skips the filter; the result is the same for any text."""
+    assert sanitize(text) == _reference_sanitize(text)
+    assert sanitize_line(text) == " ".join(_reference_sanitize(text).split())
+
+
+@pytest.mark.parametrize("raw", [r for r, _ in HOSTILE] + ["plain", "a\xa0b\tc", "é “q”"])
+def test_fast_path_on_hostile_samples(raw: str) -> None:
+    """Escape sequences, bidi and zero-width marks take the filter's path, with its result."""
+    assert sanitize_line(raw) == " ".join(_reference_sanitize(raw).split())

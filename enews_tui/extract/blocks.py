@@ -12,19 +12,6 @@ MAX_TEXT_CHARS = 1_500_000
 MAX_LINES = 30_000
 
 
-def clean_line(text: str) -> str:
-    """`sanitize_line`, with a fast path for text that has nothing to remove.
-
-    A string that is printable once tabs and no-break spaces are spaces holds no control,
-    escape, format (bidi, zero-width) or private-use character, so `sanitize` would return it
-    unchanged: only the white-space folding is left to do. Pages are mostly such text, and the
-    per-character sanitizer was three quarters of the time spent parsing one.
-    """
-    if text.replace("\xa0", " ").replace("\t", " ").isprintable():
-        return " ".join(text.split())
-    return sanitize_line(text)
-
-
 @dataclass(frozen=True, slots=True)
 class Block:
     """A run of lines the page shows together (a paragraph, a cell); hints come from markup."""
@@ -63,7 +50,7 @@ def text_blocks(text: str) -> tuple[Block, ...]:
     for count, raw_line in enumerate(text.split("\n")):
         if count >= MAX_LINES:
             break
-        line = clean_line(raw_line)
+        line = sanitize_line(raw_line)
         if line:
             current.append(line)
         elif current:

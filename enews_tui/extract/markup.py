@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PreformattedString, Tag
 
 from enews_tui.extract import wayback
-from enews_tui.extract.blocks import MAX_LINES, MAX_TEXT_CHARS, Block, Page, clean_line
+from enews_tui.extract.blocks import MAX_LINES, MAX_TEXT_CHARS, Block, Page
+from enews_tui.text import sanitize_line
 
 #: bs4 builds a Python object per tag (~1 µs a byte on tag-dense input): past this many tags a
 #: page is cut, so a hostile 8 MB file still parses in well under a second.
@@ -84,7 +85,7 @@ class _Builder:
 
     def _emit(self, run: list[_Line]) -> None:
         """One block from a run of non-empty lines; its hints hold only if every line has them."""
-        texts = tuple(t for t in (clean_line("".join(x.pieces)) for x in run) if t)
+        texts = tuple(t for t in (sanitize_line("".join(x.pieces)) for x in run) if t)
         if not texts or self.total_lines >= MAX_LINES:
             return
         self.total_lines += len(texts)
@@ -116,7 +117,7 @@ def html_page(text: str) -> Page:
     capture = wayback.is_capture(text)
     url = _page_url(soup, text, capture)
     title = soup.find("title")
-    title_hint = clean_line(title.get_text()) if isinstance(title, Tag) else None
+    title_hint = sanitize_line(title.get_text()) if isinstance(title, Tag) else None
     skip_toolbar = capture and wayback.TOOLBAR_BEGIN in text and wayback.TOOLBAR_END in text
     blocks = _walk(soup, skip_toolbar)
     return Page(blocks, url=url, title_hint=title_hint or None, markup=True)

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from enews_tui.extract import patterns
-from enews_tui.extract.blocks import Block, Page, clean_line
+from enews_tui.extract.blocks import Block, Page
 from enews_tui.extract.contacts import scan_contacts
 from enews_tui.model import Byline, NotAStory, Section, Story
+from enews_tui.text import sanitize_line
 
 #: A block this long is prose; a story's first dated stretch has several, a listing has not.
 _PROSE = 150
@@ -91,7 +92,7 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
     byline = None
     if byline_at is not None:
         kind, author, organization = bylines[byline_at]
-        byline = Byline(kind, clean_line(author), organization)
+        byline = Byline(kind, sanitize_line(author), organization)
     return Story(
         id=story_id,
         source=source,
@@ -136,7 +137,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
         return _undated_anchor(lines, frame, archives)
     match = patterns.ANCHOR.match(lines[chosen].text)
     assert match is not None  # chosen from lines that match
-    dateline = clean_line(match.group("dateline")).strip(" ,-—–") or None
+    dateline = sanitize_line(match.group("dateline")).strip(" ,-—–") or None
     dateline_index = None
     if dateline is None and chosen > 0:
         before = lines[chosen - 1].text
@@ -144,7 +145,7 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
             dateline, dateline_index = before, chosen - 1
     return _Anchor(
         index=chosen,
-        rest=clean_line(match.group("rest")),
+        rest=sanitize_line(match.group("rest")),
         date=patterns.story_date(match.group("m"), match.group("d"), match.group("y")),
         dateline=dateline,
         dateline_index=dateline_index,
@@ -230,7 +231,7 @@ def _title_and_teaser(
                 rest = _split_prefix(lines[i].text, len(key))[1]
                 if not rest:
                     return lines[i].text, _next_teaser(lines, shown, i)
-                return clean_line(piece), _continue(lines, rest, i, header)
+                return sanitize_line(piece), _continue(lines, rest, i, header)
     # 3. The top heading, else the last headline-like paragraph before the teaser (wrapped
     # lines joined first, so a wrapped teaser is not mistaken for short lines).
     units: dict[int, str] = {}
@@ -256,9 +257,9 @@ def _title_and_teaser(
         return units[pick], _next_teaser(lines, shown, pick)
     if candidates and (glued := _CAMEL_GLUE.match(units[candidates[-1]])) is not None:
         # Only a title glued to its teaser was printed: split where a word runs into a capital.
-        return glued.group("title"), clean_line(glued.group("rest"))
+        return glued.group("title"), sanitize_line(glued.group("rest"))
     if title_hint:
-        return clean_line(title_hint), None
+        return sanitize_line(title_hint), None
     raise NotAStory("not a story: no title")
 
 
@@ -330,7 +331,7 @@ def _run(lines: list[_Line], text: str, i: int, allowed: set[int]) -> tuple[str,
             parts[-1] += nxt  # a word broken at its hyphen ("HIV-" / "negative")
         else:
             parts.append(nxt)
-    return clean_line(" ".join(parts)), j
+    return sanitize_line(" ".join(parts)), j
 
 
 def _wrapped(lines: list[_Line], i: int) -> bool:

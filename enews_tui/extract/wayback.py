@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from enews_tui.extract.blocks import clean_line
+from enews_tui.text import sanitize_line
 
 TOOLBAR_BEGIN = "BEGIN WAYBACK TOOLBAR INSERT"
 TOOLBAR_END = "END WAYBACK TOOLBAR INSERT"
@@ -34,7 +34,7 @@ def original_url(url: str | None) -> str | None:
     """The original address behind a `/web/<timestamp>/<original>` link; None if not a URL."""
     if not url:
         return None
-    url = clean_line(url)
+    url = sanitize_line(url)
     match = _ARCHIVED.match(url)
     if match is not None:
         url = match.group("orig")
