@@ -68,14 +68,13 @@ class _UnprunedListMatcher(ListMatcher):  # type: ignore[misc]
 
 
 class FastPattern(wq.Query):  # type: ignore[misc]
-    """A prefix or wildcard query answered from its terms' document lists, with a constant
-    score (as Whoosh scores them anyway): Whoosh's union of hundreds of term matchers takes
-    seconds at 10k stories for a short prefix; reading the lists takes milliseconds."""
+    """A prefix, wildcard or date range query answered from its terms' document lists, with a
+    constant score (as Whoosh scores them anyway): Whoosh's union of hundreds of term matchers
+    takes seconds at 10k stories for a short prefix; reading the lists takes milliseconds."""
 
-    def __init__(self, inner: wq.PatternQuery) -> None:
+    def __init__(self, inner: wq.PatternQuery | wq.NumericRange) -> None:
         self.inner = inner
         self.fieldname = inner.fieldname
-        self.text = inner.text
         self.boost = inner.boost
 
     def __repr__(self) -> str:
@@ -95,10 +94,23 @@ class FastPattern(wq.Query):  # type: ignore[misc]
         """Whoosh's estimate for the pattern (used to order intersections)."""
         return int(self.inner.estimate_size(reader))
 
+    def _terms(self, reader: IndexReader) -> Iterator[object]:
+        """The indexed terms the query stands for."""
+        if not isinstance(self.inner, wq.NumericRange):
+            yield from self.inner._btexts(reader)
+            return
+        compiled = self.inner._compile_query(reader)  # trie terms and term ranges
+        for leaf in compiled.leaves() if not compiled.is_leaf() else [compiled]:
+            if isinstance(leaf, wq.Term):
+                yield leaf.text
+            elif isinstance(leaf, wq.MultiTerm):
+                yield from leaf._btexts(reader)
+
     def _ids(self, reader: IndexReader) -> list[int]:
         docs: set[int] = set()
-        for btext in self.inner._btexts(reader):
-            docs.update(reader.postings(self.fieldname, btext).all_ids())
+        for btext in self._terms(reader):
+            if (self.fieldname, btext) in reader:
+                docs.update(reader.postings(self.fieldname, btext).all_ids())
         return sorted(docs)
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
@@ -117,8 +129,8 @@ class FastPattern(wq.Query):  # type: ignore[misc]
 
 
 def fast_patterns(q: wq.Query) -> wq.Query:
-    """`q` with its prefix and wildcard leaves answered by FastPattern."""
-    if isinstance(q, wq.PatternQuery):
+    """`q` with its prefix, wildcard and date range leaves answered by FastPattern."""
+    if isinstance(q, (wq.PatternQuery, wq.NumericRange)):
         return FastPattern(q)
     if q.is_leaf():
         return q
