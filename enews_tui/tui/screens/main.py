@@ -77,6 +77,7 @@ class MainScreen(Screen[None]):
 
         report: RefreshReport
         summaries: list[StorySummary] | None
+        count: int
 
     @dataclass
     class RefreshFailed(Message):
@@ -207,12 +208,13 @@ class MainScreen(Screen[None]):
             report = self.index.refresh(rebuild=rebuild, progress=progress)
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
+            count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
             self.post_message(self.RefreshFailed(sanitize_line(str(exc)) or type(exc).__name__))
             return
         finally:
             self.refreshing = False
-        self.post_message(self.IndexRefreshed(report, summaries))
+        self.post_message(self.IndexRefreshed(report, summaries, count))
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str, generation: int) -> None:
@@ -269,7 +271,7 @@ class MainScreen(Screen[None]):
         """Hide the progress; reload the list (and the search) if the index changed."""
         self.remove_class("-refreshing")
         report = message.report
-        status = f"Index: {_stories(self.index.count())}"
+        status = f"Index: {_stories(message.count)}"
         if report.skipped:
             status += f", {len(report.skipped):,} pages skipped"
         self.query_one("#refresh-status", Static).update(Content(status))
