@@ -188,7 +188,7 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
             panel.highlighted_contact is not None
             and panel.highlighted_contact.name != "Kim Thurler"
         ):
-            await pilot.press("down")
+            await pilot.press("j")
         await pilot.press("c")
         await settle(pilot)
         assert app.clipboard == KIM
