@@ -485,3 +485,35 @@ def test_prefix_total_counts_every_match(tmp_path: Path) -> None:
         for limit in (5, 50, None):
             assert ix.search("fly*", limit=limit).total == 120
         assert len(ix.search("fly*", limit=None).hits) == 120
+
+
+def test_searching_while_a_refresh_runs_in_another_thread(tmp_path: Path) -> None:
+    """The app refreshes in a worker thread while the UI searches: the old index answers until
+    the new one is in place, and nothing fails."""
+    import threading
+
+    root = tmp_path / "archive"
+    with build(root, STORIES) as ix:
+        for n in range(60):
+            write_story(root, make_story(f"extra/s{n:02d}", f"Extra {n}", ("vaccine news",)))
+        errors: list[BaseException] = []
+        totals: list[int] = []
+        done = threading.Event()
+
+        def refresh() -> None:
+            try:
+                ix.refresh(rebuild=True)
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=refresh)
+        worker.start()
+        while not done.is_set():
+            totals.append(ix.search("vaccine").total)
+            ix.summaries()
+        worker.join()
+        assert not errors
+        assert set(totals) <= {3, 63}
+        assert ix.search("vaccine").total == 63
