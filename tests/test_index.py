@@ -327,6 +327,7 @@ def test_suggestion_when_nothing_matches(index: StoryIndex) -> None:
     assert (result.total, result.suggestion) == (0, "mentor")
     result = index.search("vaccine imunity")
     assert result.suggestion == "vaccine immunity"
+    assert index.search("title:boathuose").suggestion == "title:boathouse"
     assert index.search("vaccine").suggestion is None
     assert index.search("zzzzqqq").suggestion is None
 

@@ -23,7 +23,7 @@ from enews_tui.model import QueryError, SearchHit, SearchResult, StorySummary
 __all__ = ["make_parser", "check", "search", "highlight_terms", "related"]
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
-_SUGGEST_WORD = re.compile(r"(?<![\w:*?~])([^\W\d_]{3,})(?![\w:*?~])")
+_SUGGEST_WORD = re.compile(r"(?<![\w*?~])([^\W\d_]{3,})(?![\w:*?~])")
 
 
 def _one_line(exc: BaseException) -> str:
