@@ -365,3 +365,56 @@ def console_script() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which("enews-tui")
+
+
+# Hostile text: what a page could carry to attack the terminal, the clipboard or the markup.
+OSC52 = "\x1b]52;c;UFdORUQ=\x07"  # writes "PWNED" to the clipboard
+OSC_TITLE = "\x1b]0;PWNED-TITLE\x07"  # sets the window title
+OSC_TITLE_ST = "\x1b]2;PWNED-ST\x1b\\"  # the same, ended by ST
+CSI_CLEAR = "\x1b[2J\x1b[H\x1b[31m"  # clears the screen, moves home, turns red
+C1 = "\x9b2J\x9d0;PWNED-C1\x9c\x85\x90qPWNED-DCS\x9c"  # 8-bit CSI, OSC, NEL, DCS
+CONTROLS = "\x7f\x08\x07\x0b\x0c\x1b"  # DEL, BS, BEL, VT, FF, a lone ESC
+CLICK = "[@click=app.quit]CLICK[/]"
+LINK = "[link=https://evil.example]LINK[/link]"
+STRAY = "[/i] stray [bold red]markup[/bold red]"
+BIDI = "\u202eevil\u202c \u2066iso\u2069 zero\u200bwidth\u200d\ufeff"
+ALL_ESCAPES = OSC52 + OSC_TITLE + OSC_TITLE_ST + CSI_CLEAR + C1 + CONTROLS
+HOSTILE_TITLE = f"Hostile {OSC_TITLE}Story {CLICK} {BIDI}"
+HOSTILE_NAME = f"Eve {OSC52}{OSC_TITLE}Mal\u200blory\u202e"
+
+
+def hostile_text_page() -> str:
+    """A text save carrying escape sequences, markup and bidi marks in every field."""
+    return story_text(
+        7000,
+        title=HOSTILE_TITLE,
+        teaser=f"A teaser with {LINK} and {OSC52} a clipboard write {BIDI}.",
+        paragraphs=[
+            f"This hostile body has {CSI_CLEAR} screen clears, {C1} C1 controls, {STRAY}.",
+            f"More hostile text {ALL_ESCAPES} with {CLICK} and {LINK} inside.",
+        ],
+        byline=f"Story by Mallory {OSC_TITLE_ST}Evil, Web {BIDI} Communications",
+        contacts=[(HOSTILE_NAME, f"617.627.0000{OSC52}", "617.627.0001\x7f")],
+    )
+
+
+def hostile_html_page() -> str:
+    """The same attack as HTML: raw controls, numeric references to them, markup in text."""
+    esc_refs = "&#27;]0;PWNED-REF&#7; &#x1b;]52;c;UFdORUQ=&#x07; &#155;2J &#x9d;0;PWNED-C1&#x9c;"
+    title = escape(f"Hostile HTML {CLICK} {BIDI}") + esc_refs
+    body = escape(f"The hostile HTML body {STRAY} {LINK} ") + esc_refs + escape(ALL_ESCAPES)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head><body>'
+        f"<p>{BANNER}</p><h1>{title}</h1><p>A teaser {escape(LINK)}.</p>"
+        f"<p>Medford/Somerville, Mass. [03.04.09] {body}</p><p>{escape(CLICK)} {esc_refs}</p>"
+        f"<h3>Media Inquiries</h3><p><b>{escape(HOSTILE_NAME)}&#27;]0;PWNED-REF&#7;</b><br>"
+        "T: 617.627.0002<br>F: 617.627.0003</p></body></html>"
+    )
+
+
+def hostile_archive(root: Path) -> Path:
+    """An archive of two good stories and the two hostile pages (`hostile` and `hostile-html`)."""
+    write_good(root, 0, 2)
+    (root / "hostile.txt").write_text(hostile_text_page(), "utf-8")
+    (root / "hostile-html.html").write_text(hostile_html_page(), "utf-8")
+    return root
