@@ -13,7 +13,7 @@ from typing import Literal
 
 from textual.widgets import Input, Static
 
-from enews_tui.model import SearchHit, SearchResult
+from enews_tui.model import SearchHit, SearchResult, Story
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.widgets.story_list import StoryList
@@ -220,3 +220,40 @@ async def test_hits_load_a_page_at_a_time_as_the_list_scrolls() -> None:
         assert stories.cursor > first_page  # the cursor stayed where it was as rows came
         await pilot.press("end")
         assert stories.highlighted_id == "story-000499"
+
+
+class BrokenIndex(FakeIndex):
+    """An index whose reads fail the way a damaged one might."""
+
+    def story(self, story_id: str) -> Story | None:
+        """Fails."""
+        raise RuntimeError("segment file missing")
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 50,
+        sort: Literal["relevance", "date"] = "relevance",
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Fails."""
+        raise OSError("disk on fire \x1b]0;x\x07")
+
+
+async def test_a_failing_index_is_reported_and_crashes_nothing() -> None:
+    index = BrokenIndex([make_story(n) for n in range(3)])
+    app = _app(index)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.press("enter")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Cannot open the story: segment file missing" in list(app._notifications)[-1].message
+        app.screen.query_one("#search", Input).value = "campus"
+        await pilot.pause(0.3)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert _status(app) == "search failed: disk on fire"
+        assert app.is_running

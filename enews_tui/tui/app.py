@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import ClassVar
+import threading
+from typing import Any, ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -65,11 +66,10 @@ class EnewsApp(App[int]):
 
 def run_app(archive: Archive) -> int:
     """Open the index for `archive` and run the reader until the user quits; the exit code."""
-    from enews_tui.index import open_index
-
     _start_resource_tracker()
-    with open_index(archive) as index:
-        app = EnewsApp(archive, index)
+    opening = _OpeningIndex(archive)  # opens while Textual starts: the first frame comes sooner
+    try:
+        app = EnewsApp(archive, cast(StorySource, opening))
         app.run()
         code = app.return_code or 0
         if app.refreshing:
@@ -78,7 +78,46 @@ def run_app(archive: Archive) -> int:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+    finally:
+        opening.close()
     return code
+
+
+class _OpeningIndex:
+    """The archive's index, opened on a thread; any use waits until it is open."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._index: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, name="open-index", daemon=True)
+        self._thread.start()
+
+    def _open(self) -> None:
+        """Import the index module and open the index (Whoosh and SQLite files)."""
+        try:
+            from enews_tui.index import open_index
+
+            self._index = open_index(self.archive)
+        except BaseException as exc:  # re-raised where the index is first used
+            self._error = exc
+
+    def _opened(self) -> Any:
+        """The open index (waiting for it); the opening error, if it failed."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._index
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything but `archive` comes from the open index."""
+        return getattr(self._opened(), name)
+
+    def close(self) -> None:
+        """Close the index if it opened."""
+        self._thread.join()
+        if self._index is not None:
+            self._index.close()
 
 
 def _start_resource_tracker() -> None:

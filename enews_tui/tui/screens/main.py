@@ -45,6 +45,11 @@ def _stories(n: int) -> str:
     return f"{n:,} stor{'y' if n == 1 else 'ies'}"
 
 
+def _reason(exc: BaseException) -> str:
+    """An exception as one clean line for the user."""
+    return sanitize_line(str(exc)) or type(exc).__name__
+
+
 class MainScreen(Screen[None]):
     """Browse, search, read and copy contacts."""
 
@@ -83,6 +88,13 @@ class MainScreen(Screen[None]):
     class RefreshFailed(Message):
         """The index refresh stopped with an error; the existing index is still shown."""
 
+        reason: str
+
+    @dataclass
+    class WorkFailed(Message):
+        """Reading from the index failed; `what` and `reason` are for the user."""
+
+        what: str
         reason: str
 
     @dataclass
@@ -164,6 +176,11 @@ class MainScreen(Screen[None]):
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
         self.query_one(ContactPanel).show_contacts((), "Open a story to see who to call about it")
         self.query_one(StoryList).focus()
+        # After the first frame: the workers' Python would compete with it for the GIL.
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        """Read the list, then refresh the index, both in threads."""
         for notice in self.index.notices:
             self.notify(sanitize_line(notice), severity="warning", markup=False)
         self.load_list()
@@ -173,7 +190,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="list")
     def load_list(self) -> None:
         """Read every summary (fast, but not free at 100k) off the UI thread."""
-        summaries = self.index.summaries()
+        try:
+            summaries = self.index.summaries()
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            self.post_message(self.WorkFailed("Cannot read the story list", _reason(exc)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.ListLoaded(summaries))
 
@@ -210,7 +231,7 @@ class MainScreen(Screen[None]):
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
-            self.post_message(self.RefreshFailed(sanitize_line(str(exc)) or type(exc).__name__))
+            self.post_message(self.RefreshFailed(_reason(exc)))
             return
         finally:
             self.refreshing = False
@@ -227,6 +248,9 @@ class MainScreen(Screen[None]):
             if not get_current_worker().is_cancelled:
                 self.post_message(self.SearchFailed(generation, sanitize_line(str(exc))))
             return
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            self.post_message(self.SearchFailed(generation, f"search failed: {_reason(exc)}"))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.SearchFinished(generation, result))
 
@@ -235,16 +259,20 @@ class MainScreen(Screen[None]):
         """The same query with a higher limit, for a list scrolled to the end of its hits."""
         try:
             result = self.index.search(query, limit=limit)
-        except QueryError:
-            return  # the first page of this query parsed; nothing new to say
+        except Exception:  # noqa: BLE001 - the first page is on screen; nothing more to add
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.MoreFound(generation, result))
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
         """Read a story and its related stories off the UI thread."""
-        story = self.index.story(story_id)
-        related = self.index.related(story_id) if story is not None else []
+        try:
+            story = self.index.story(story_id)
+            related = self.index.related(story_id) if story is not None else []
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            self.post_message(self.WorkFailed("Cannot open the story", _reason(exc)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.StoryLoaded(token, story_id, story, related))
 
@@ -283,6 +311,10 @@ class MainScreen(Screen[None]):
                 self._start_search(now=True)
             else:
                 self._show_all()
+
+    def on_main_screen_work_failed(self, message: WorkFailed) -> None:
+        """Say what could not be read, and why."""
+        self.notify(f"{message.what}: {message.reason}", severity="error", markup=False)
 
     def on_main_screen_refresh_failed(self, message: RefreshFailed) -> None:
         """Say the refresh failed; what was indexed stays on screen."""
