@@ -370,7 +370,7 @@ class MainScreen(Screen[None]):
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to."""
         where = f" (also to the system clipboard with {message.tool})" if message.tool else ""
-        self.notify(f"{message.summary}{where}", title="Copied", markup=False, timeout=6)
+        self.notify(f"{message.summary}{where}", markup=False, timeout=6)
 
     @on(Input.Changed, "#search")
     def query_changed(self, event: Input.Changed) -> None:
