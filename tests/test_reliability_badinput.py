@@ -208,3 +208,48 @@ async def test_the_app_loads_the_good_stories_beside_the_bad(
             await app.screen.workers.wait_for_complete()
             await pilot.pause()
             assert app.is_running
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int, int, str]]:
+    """Every entry under `root` (links not followed): mode, size, mtime and a content digest."""
+    import hashlib
+    import stat
+
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [*dirnames, *filenames, "."]:
+            path = Path(dirpath, name)
+            st = path.lstat()
+            digest = ""
+            if stat.S_ISREG(st.st_mode):
+                digest = hashlib.sha1(path.read_bytes()).hexdigest()
+            found[str(path)] = (st.st_mode, st.st_size, st.st_mtime_ns, digest)
+    return found
+
+
+async def test_the_archive_folder_is_never_written(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command and the reader (open, copy) leave the archive byte for byte as it was."""
+    from enews_tui.index import open_index
+    from enews_tui.tui.app import EnewsApp
+
+    corpus.plant_vanishing()
+    before = _tree(corpus.root)
+    where = ["--archive", str(corpus.root)]
+    for args in (["index"], ["index", "--rebuild"], ["list"], ["contacts", "--json"]):
+        assert main([*args, *where]) == 0
+    assert main(["show", corpus.good[0].id, *where]) == 0
+    assert main(["search", "story", *where]) == 0
+    capsys.readouterr()
+    archive = Archive(corpus.root)
+    with open_index(archive) as index:
+        app = EnewsApp(archive, index)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.screen.workers.wait_for_complete()
+            await pilot.press("enter")
+            await app.screen.workers.wait_for_complete()
+            await pilot.press("C")
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+    assert _tree(corpus.root) == before
