@@ -109,11 +109,25 @@ def _open(archive: Archive, *, quiet: bool = True) -> Any:
 
     archive.check()
     index = open_index(archive)
-    with ProgressBar(sys.stderr) as bar:
-        report = index.refresh(progress=bar.update)
+    try:
+        with ProgressBar(sys.stderr) as bar:
+            report = index.refresh(progress=bar.update)
+    except ArchiveError:
+        index.close()
+        raise
+    except Exception as exc:  # noqa: BLE001 - a disk that fills must not hide what is indexed
+        for notice in index.notices:
+            _err(notice)
+        _err(f"could not update the index ({_reason(exc)}); showing what it holds")
+        return index
     for notice in (*index.notices, *report.notices):
         _err(notice)
     return index
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying what went wrong."""
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _print_json(data: Any, out: TextIO) -> None:
@@ -198,7 +212,13 @@ def cmd_index(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
     with open_index(archive) as index, ProgressBar(sys.stderr) as bar:
         for notice in index.notices:
             _err(notice)
-        report = index.refresh(rebuild=args.rebuild, progress=bar.update)
+        try:
+            report = index.refresh(rebuild=args.rebuild, progress=bar.update)
+        except ArchiveError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: a message, not a traceback
+            _err(f"could not update the index: {_reason(exc)}")
+            return EXIT_NOT_FOUND
     for notice in report.notices:
         _err(notice)
     out.write(

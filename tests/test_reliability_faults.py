@@ -482,3 +482,47 @@ def test_two_apps_and_an_index_command_at_once_all_work(tmp_path: Path) -> None:
         f"0 indexed, {PAGES} unchanged, 0 removed, 0 skipped",
     }, summary
     assert _listed(root, env) == expected
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root only; skipped where mounting is not allowed)."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_message_and_keeps_the_index(small_disk: Path, tmp_path: Path) -> None:
+    """The cache's disk fills up: `index` says so (exit 1, no traceback), `list` still shows
+    what was indexed; once there is room again the next refresh completes."""
+    root = tmp_path / "archive"
+    env = _env(small_disk / "cache")
+    first = {g.id: g.title for g in write_good(root, 0, 8)}
+    assert _listed(root, env) == first
+    filler = small_disk / "filler"
+    with open(filler, "wb", buffering=0) as fh:  # fill the disk to the last byte
+        for size in (65536, 4096, 512, 1):
+            try:
+                while True:
+                    fh.write(b"\0" * size)
+            except OSError:
+                pass
+    more = {g.id: g.title for g in write_good(root, 8, 60)}
+    done = _run(["index", "--rebuild", "--archive", str(root)], env)
+    assert done.returncode == 1 and "could not update the index" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    done = _run(["list", "--json", "--archive", str(root)], env)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert {row["id"] for row in json.loads(done.stdout)} >= set(first), done.stderr
+    filler.unlink()
+    assert _listed(root, env) == first | more

@@ -108,11 +108,21 @@ class Store:
             raise FileNotFoundError(f"no {path.name}")
         self.path = path
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        if create:
-            self.db.executescript(_TABLES)
-        self.db.execute("SELECT count(*) FROM meta").fetchone()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            if create:
+                self.db.executescript(_TABLES)
+            self.db.execute("SELECT count(*) FROM meta").fetchone()
+        except sqlite3.OperationalError as exc:
+            if create or "locked" in str(exc):  # a writer at work: not a snapshot to read
+                raise
+            # No room for the WAL's side files (a full disk): read the file as it stands, so
+            # the stories stay readable; writing fails later, with a message.
+            self.db.close()
+            uri = f"{path.resolve().as_uri()}?immutable=1"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            self.db.execute("SELECT count(*) FROM meta").fetchone()
 
     def close(self) -> None:
         """Close the connection (a WAL file is merged back on the last close)."""
