@@ -8,46 +8,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
-from enews_tui.model import Contact, QueryError, RefreshReport, SearchResult, Story, StorySummary
+from enews_tui.model import Contact, RefreshReport, Story, StorySummary
 from enews_tui.render import format_contact, format_contacts
 from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.clipboard import copy_native
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
+from enews_tui.tui.widgets.search_bar import SearchBar, reason, stories
 from enews_tui.tui.widgets.story_list import StoryList
 
-#: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
-#: one search; the first key after a pause searches at once.
-DEBOUNCE = 0.15
-#: Hits fetched (with snippets, which cost most of a search) for the first screenful; more are
-#: fetched as the list scrolls towards the end of what it holds.
-SEARCH_PAGE = 30
-#: How far past the loaded hits one "more" request reaches.
-SEARCH_MORE = 100
 #: Progress updates from the refresh thread are posted at most this often (seconds).
 PROGRESS_EVERY = 0.1
-
-
-def _stories(n: int) -> str:
-    """`1 story`, `3,400 stories`."""
-    return f"{n:,} stor{'y' if n == 1 else 'ies'}"
-
-
-def _reason(exc: BaseException) -> str:
-    """An exception as one clean line for the user."""
-    return sanitize_line(str(exc)) or type(exc).__name__
 
 
 class MainScreen(Screen[None]):
@@ -98,27 +79,6 @@ class MainScreen(Screen[None]):
         reason: str
 
     @dataclass
-    class SearchFinished(Message):
-        """A search answered; `generation` says which keystroke it belongs to."""
-
-        generation: int
-        result: SearchResult
-
-    @dataclass
-    class MoreFound(Message):
-        """A longer run of hits for the query of `generation`."""
-
-        generation: int
-        result: SearchResult
-
-    @dataclass
-    class SearchFailed(Message):
-        """A query could not be read; `reason` is one line for the user."""
-
-        generation: int
-        reason: str
-
-    @dataclass
     class StoryLoaded(Message):
         """A story (or None: it left the index) was read for the reader."""
 
@@ -140,9 +100,6 @@ class MainScreen(Screen[None]):
         self.index = index
         self.refresh_on_mount = refresh_on_mount
         self._summaries: list[StorySummary] = []
-        self._search_generation = 0
-        self._search_timer: Timer | None = None
-        self._last_keystroke = 0.0
         self._terms: tuple[str, ...] = ()
         self._story_token = 0
         self._focus_reader_on_load = False
@@ -152,15 +109,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
         yield Header()
-        with Vertical(id="search-bar"):
-            yield Input(
-                placeholder='Search: words, "phrases", title:word, date:2008, typo~ (? for help)',
-                id="search",
-            )
-            with Horizontal(id="status-bar"):
-                yield Static(Content("Loading stories…"), id="search-status")
-                yield Static(Content(""), id="refresh-status")
-                yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield SearchBar(self.index, id="search-bar")
         with Horizontal(id="panes"):
             yield StoryList(id="story-list")
             with Vertical(id="reading"):
@@ -193,7 +142,7 @@ class MainScreen(Screen[None]):
         try:
             summaries = self.index.summaries()
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot read the story list", _reason(exc)))
+            self.post_message(self.WorkFailed("Cannot read the story list", reason(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.ListLoaded(summaries))
@@ -231,38 +180,11 @@ class MainScreen(Screen[None]):
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
-            self.post_message(self.RefreshFailed(_reason(exc)))
+            self.post_message(self.RefreshFailed(reason(exc)))
             return
         finally:
             self.refreshing = False
         self.post_message(self.IndexRefreshed(report, summaries, count))
-
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, generation: int) -> None:
-        """Search off the UI thread; a stale answer is dropped, here and when applied."""
-        if generation != self._search_generation:
-            return
-        try:
-            result = self.index.search(query, limit=SEARCH_PAGE)
-        except QueryError as exc:
-            if not get_current_worker().is_cancelled:
-                self.post_message(self.SearchFailed(generation, sanitize_line(str(exc))))
-            return
-        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.SearchFailed(generation, f"search failed: {_reason(exc)}"))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.SearchFinished(generation, result))
-
-    @work(thread=True, exclusive=True, group="search-more")
-    def fetch_more(self, query: str, generation: int, limit: int) -> None:
-        """The same query with a higher limit, for a list scrolled to the end of its hits."""
-        try:
-            result = self.index.search(query, limit=limit)
-        except Exception:  # noqa: BLE001 - the first page is on screen; nothing more to add
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.MoreFound(generation, result))
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
@@ -271,7 +193,7 @@ class MainScreen(Screen[None]):
             story = self.index.story(story_id)
             related = self.index.related(story_id) if story is not None else []
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot open the story", _reason(exc)))
+            self.post_message(self.WorkFailed("Cannot open the story", reason(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.StoryLoaded(token, story_id, story, related))
@@ -283,32 +205,31 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_list_loaded(self, message: ListLoaded) -> None:
         """Show every story, unless a search is already on screen."""
-        self._summaries = message.summaries
-        if not self._query():
+        self._set_summaries(message.summaries)
+        if not self.query_one(SearchBar).query_text:
             self._show_all()
 
     def on_main_screen_refresh_progressed(self, message: RefreshProgressed) -> None:
         """Move the progress bar."""
-        self.add_class("-refreshing")
-        self.query_one("#refresh-status", Static).update(Content("Indexing"))
-        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
-        if not self._summaries and not self._query():
-            self._status(f"Building the index: {message.done:,} of {message.total:,} pages read")
+        bar = self.query_one(SearchBar)
+        bar.show_refresh("Indexing", message.done, message.total)
+        if not self._summaries and not bar.query_text:
+            bar.show_status(f"Building the index: {message.done:,} of {message.total:,} pages read")
 
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
-        self.remove_class("-refreshing")
         report = message.report
-        status = f"Index: {_stories(message.count)}"
+        status = f"Index: {stories(message.count)}"
         if report.skipped:
             status += f", {len(report.skipped):,} pages skipped"
-        self.query_one("#refresh-status", Static).update(Content(status))
+        bar = self.query_one(SearchBar)
+        bar.show_refresh(status)
         for notice in report.notices:
             self.notify(sanitize_line(notice), severity="warning", markup=False)
         if message.summaries is not None:
-            self._summaries = message.summaries
-            if self._query():
-                self._start_search(now=True)
+            self._set_summaries(message.summaries)
+            if bar.query_text:
+                bar.search(now=True)
             else:
                 self._show_all()
 
@@ -318,41 +239,36 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_refresh_failed(self, message: RefreshFailed) -> None:
         """Say the refresh failed; what was indexed stays on screen."""
-        self.remove_class("-refreshing")
-        self.query_one("#refresh-status", Static).update(Content("Index refresh failed"))
+        self.query_one(SearchBar).show_refresh("Index refresh failed")
         self.notify(f"Index refresh failed: {message.reason}", severity="error", markup=False)
 
-    def on_main_screen_search_finished(self, message: SearchFinished) -> None:
-        """Show the hits of the latest query (an older answer is ignored)."""
-        if message.generation != self._search_generation:
-            return
+    def on_search_bar_answered(self, message: SearchBar.Answered) -> None:
+        """Show the hits of the latest query, their words marked."""
         result = message.result
         self._terms = result.terms
-        stories = self.query_one(StoryList)
-        stories.show(result.hits, terms=result.terms, more=result.total - len(result.hits))
-        total = max(self.index_count(), result.total)
-        if result.total:
-            self._status(f"{result.total:,} of {_stories(total)}")
-        else:
-            text = f"No stories match. Did you mean: {result.suggestion}?"
-            self._status(text if result.suggestion else "No stories match.", "-warning")
+        more = result.total - len(result.hits)
+        self.query_one(StoryList).show(result.hits, terms=result.terms, more=more)
 
-    def on_main_screen_more_found(self, message: MoreFound) -> None:
-        """Extend the list with more hits of the same query (a newer query wins)."""
-        stories = self.query_one(StoryList)
+    def on_search_bar_more_answered(self, message: SearchBar.MoreAnswered) -> None:
+        """Extend the list with more hits of the same query."""
+        stories_list = self.query_one(StoryList)
         result = message.result
-        if message.generation == self._search_generation and len(result.hits) > len(stories.rows):
-            stories.extend(result.hits, more=result.total - len(result.hits))
+        if len(result.hits) > len(stories_list.rows):
+            stories_list.extend(result.hits, more=result.total - len(result.hits))
+
+    def on_search_bar_cleared(self, message: SearchBar.Cleared) -> None:
+        """A blank query: every story again."""
+        self._show_all()
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        """Enter in the search bar: to the list, top hit highlighted."""
+        stories_list = self.query_one(StoryList)
+        stories_list.cursor = 0
+        self.set_focus(stories_list)
 
     def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
         """The list scrolled near the end of its hits: fetch further."""
-        if query := self._query():
-            self.fetch_more(query, self._search_generation, message.loaded + SEARCH_MORE)
-
-    def on_main_screen_search_failed(self, message: SearchFailed) -> None:
-        """Say what is wrong with the query, under the search bar; the old hits stay."""
-        if message.generation == self._search_generation:
-            self._status(message.reason, "-error")
+        self.query_one(SearchBar).fetch_more(message.loaded)
 
     def on_main_screen_story_loaded(self, message: StoryLoaded) -> None:
         """Show the story in the reader and its contacts in the panel."""
@@ -371,20 +287,6 @@ class MainScreen(Screen[None]):
         """Say what was copied, and where to."""
         where = f" (also to the system clipboard with {message.tool})" if message.tool else ""
         self.notify(f"{message.summary}{where}", markup=False, timeout=6)
-
-    @on(Input.Changed, "#search")
-    def query_changed(self, event: Input.Changed) -> None:
-        """Search as you type, after a short pause."""
-        self._start_search()
-
-    @on(Input.Submitted, "#search")
-    def query_submitted(self, event: Input.Submitted) -> None:
-        """Enter: search now if typing was still pending, and go to the top hit."""
-        if self._search_timer is not None:
-            self._start_search(now=True)
-        stories = self.query_one(StoryList)
-        stories.cursor = 0
-        self.set_focus(stories)
 
     def on_story_list_selected(self, message: StoryList.Selected) -> None:
         """Open the chosen story."""
@@ -449,48 +351,16 @@ class MainScreen(Screen[None]):
         if not self.refreshing:
             self.refresh_index()
 
-    def index_count(self) -> int:
-        """Stories in the index, as last loaded."""
-        return len(self._summaries)
-
-    def _query(self) -> str:
-        """The query in the search bar, trimmed."""
-        return self.query_one("#search", Input).value.strip()
-
-    def _status(self, text: str, state: str = "") -> None:
-        """The line under the search bar; `state` is -error, -warning or nothing."""
-        status = self.query_one("#search-status", Static)
-        status.set_classes(state)
-        status.update(Content(text))
+    def _set_summaries(self, summaries: list[StorySummary]) -> None:
+        """Every story, as the index now holds them."""
+        self._summaries = summaries
+        self.query_one(SearchBar).story_count = len(summaries)
 
     def _show_all(self) -> None:
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
         self.query_one(StoryList).show(self._summaries)
-        self._status(_stories(len(self._summaries)))
-
-    def _start_search(self, *, now: bool = False) -> None:
-        """Debounce, then search; a blank query shows everything at once."""
-        self._search_generation += 1
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
-        query = self._query()
-        if not query:
-            self._show_all()
-            return
-        generation = self._search_generation
-        quiet = time.monotonic() - self._last_keystroke >= DEBOUNCE
-        self._last_keystroke = time.monotonic()
-        if now or quiet:  # the first key after a pause searches at once; a burst waits
-            self.run_search(query, generation)
-            return
-
-        def fire() -> None:
-            self._search_timer = None
-            self.run_search(query, generation)
-
-        self._search_timer = self.set_timer(DEBOUNCE, fire)
+        self.query_one(SearchBar).show_status(stories(len(self._summaries)))
 
     def _open(self, story_id: str, *, focus_reader: bool) -> None:
         """Load a story for the reader (a later open wins over an earlier one)."""
