@@ -84,8 +84,7 @@ class Archive:
 
     def _walk(self) -> Iterator[tuple[str, Path, os.stat_result]]:
         """(relative path, path, stat) of each regular page file; links to folders not followed."""
-        for dirpath, dirnames, filenames in os.walk(self.root, onerror=lambda _e: None):
-            dirnames.sort()
+        for dirpath, filenames in _folders(self.root):
             for name in filenames:
                 if os.path.splitext(name)[1].lower() not in PAGE_SUFFIXES:
                     continue
@@ -131,3 +130,29 @@ def _printable(rel: str) -> str:
         c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
         for c in text
     )
+
+
+def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """(folder, names of its non-folders), like `os.walk` but without recursion, so folders
+    nested thousands deep cannot exhaust the stack; links to folders are not followed."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                found = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable, vanished or a path too long: nothing to list there
+        files: list[str] = []
+        below: list[str] = []
+        for entry in found:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry.name)
+            elif not entry.is_symlink():
+                below.append(entry.path)
+        yield folder, files
+        stack.extend(reversed(below))

@@ -31,6 +31,8 @@ _WORDS = (
 HUGE_BYTES = 50 * 1024 * 1024
 #: Nesting depth of the deeply nested page.
 NESTED_DEPTH = 10_000
+#: How deep the deepest story sits in folders.
+DEEP_FOLDERS = 1500
 #: Contact lines in the page that is nothing but a contact block.
 CONTACT_LINES = 100_000
 
@@ -275,6 +277,17 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             lambda p: _write_repeated(p, b"<h1>Soup</h1>", b"<a>b</a><br>", 7 * 1024 * 1024, b""),
         ),
         "bad/x.html": ("a directory named x.html", lambda p: p.mkdir()),
+        "bad/deep": (f"a story {DEEP_FOLDERS:,} folders deep", _deep_story),
+        "bad/huge-word.txt": (
+            "a story with a 2 MB word",
+            lambda p: p.write_text(story_text(9200, paragraphs=["x" * 2_000_000, "Two."])),
+        ),
+        "bad/many-words.txt": (
+            "a story with 30,000 different words",
+            lambda p: p.write_text(
+                story_text(9201, paragraphs=[" ".join(f"w{i}" for i in range(30_000)), "Two."])
+            ),
+        ),
         "bad/loop.html": ("a symlink to itself", lambda p: p.symlink_to(p.name)),
         "bad/loop-a.htm": ("a two-link loop", lambda p: p.symlink_to("loop-b.htm")),
         "bad/loop-b.htm": ("a two-link loop", lambda p: p.symlink_to("loop-a.htm")),
@@ -300,6 +313,14 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             lambda p: _write_repeated(p, html[:200], b"<p>filler text here</p>\n", HUGE_BYTES, b""),
         )
     return bad
+
+
+def _deep_story(path: Path) -> None:
+    """A story at the bottom of a chain of folders (os.walk would recurse past Python's limit)."""
+    for _ in range(DEEP_FOLDERS):
+        path = path / "d"
+        path.mkdir(parents=True)
+    (path / "deep.txt").write_text(story_text(9202), "utf-8")
 
 
 def _write_text(data: bytes) -> Callable[[Path], object]:

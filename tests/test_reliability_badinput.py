@@ -17,7 +17,7 @@ import pytest
 
 from enews_tui.archive import PAGE_SUFFIXES, Archive
 from enews_tui.cli import main
-from tests.badinput import Corpus, console_script, make_corpus, unsafe_chars
+from tests.badinput import DEEP_FOLDERS, Corpus, console_script, make_corpus, unsafe_chars
 from tests.support import REPO
 
 #: Generous bounds: a page that needs more than this has hung or exploded.
@@ -143,6 +143,9 @@ def test_index_command_lists_every_skip_and_keeps_the_good_stories(
             assert not printable or source in sources, f"{what} ({source}) was not scanned"
     for must_skip in ("bad/empty.html", "bad/noise.html", "bad/huge.html", "bad/loop.html"):
         assert must_skip in skips, must_skip
+    deep = "bad/deep/" + "d/" * DEEP_FOLDERS + "deep"
+    for must_load in (deep, "bad/huge-word", "bad/many-words", "bad/utf16-bom", "bad/utf32"):
+        assert must_load in titles, must_load
     assert f"{len(skips)} skipped" in out.splitlines()[0]
     assert not unsafe_chars(out) and not unsafe_chars(err)
 
@@ -216,14 +219,16 @@ def _tree(root: Path) -> dict[str, tuple[int, int, int, str]]:
     import stat
 
     found = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames, "."]:
-            path = Path(dirpath, name)
-            st = path.lstat()
-            digest = ""
-            if stat.S_ISREG(st.st_mode):
-                digest = hashlib.sha1(path.read_bytes()).hexdigest()
-            found[str(path)] = (st.st_mode, st.st_size, st.st_mtime_ns, digest)
+    stack = [root]
+    while stack:  # not os.walk: the corpus nests folders deeper than its recursion allows
+        path = stack.pop()
+        st = path.lstat()
+        digest = ""
+        if stat.S_ISREG(st.st_mode):
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        elif stat.S_ISDIR(st.st_mode):
+            stack.extend(path.iterdir())
+        found[str(path)] = (st.st_mode, st.st_size, st.st_mtime_ns, digest)
     return found
 
 
