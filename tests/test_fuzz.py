@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -32,6 +33,7 @@ from enews_tui.model import (
     Section,
     Story,
 )
+from enews_tui.serialize import story_from_dict, story_to_dict
 from tests.badinput import (
     ALL_ESCAPES,
     BANNER,
@@ -196,6 +198,8 @@ def _check_story(story: Story, name: str) -> None:
     for text in _strings(story):
         assert not unsafe_chars(text), (text, unsafe_chars(text))
         text.encode("utf-8")  # no lone surrogates: the index stores UTF-8
+    # The JSON contract (`show --json`, and how the index stores a story) round-trips it.
+    assert story_from_dict(json.loads(json.dumps(story_to_dict(story)))) == story
 
 
 def _parse(raw: bytes, name: str) -> None:

@@ -321,6 +321,18 @@ def test_a_read_only_index_folder_still_runs_with_a_warning(shared_dir: Path) ->
         assert "Traceback" not in done.stderr
     done = _run(["list", "--json", "--archive", str(root)], env, prefix=_AS_NOBODY)
     assert {row["id"] for row in json.loads(done.stdout)} == set(expected)
+    app = subprocess.run(  # the reader too, as nobody: a warning toast, every story
+        [*_AS_NOBODY, sys.executable, "-c", APP, str(root), str(len(expected))],
+        env=env,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert app.returncode == 0, app.stderr[-3000:]
+    seen = json.loads(app.stdout.strip().splitlines()[-1])
+    assert seen["rows"] == len(expected) and seen["opened"] in expected, seen
+    assert any("temporary index" in n for n in seen["notices"]), seen
     assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
 
 
