@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def index() -> Iterator[StoryIndex]:
-    """The bundled archive's index, built in this test's own cache folder (conftest)."""
+def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoryIndex]:
+    """The bundled archive's index, built in this test's own cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with open_index(Archive.bundled()) as ix:
         ix.refresh()
         yield ix

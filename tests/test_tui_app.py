@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -193,9 +194,20 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
         await settle(pilot)
         assert app.clipboard == KIM
         assert native_copies[-1] == KIM.encode()
-        # C copies all, from the list too.
+        # C copies all, from the list too; the terminal gets it as OSC 52.
+        written: list[str] = []
+        assert app._driver is not None
+        real_write = app._driver.write
+
+        def capture(data: str) -> None:
+            written.append(data)
+            real_write(data)
+
+        app._driver.write = capture  # type: ignore[method-assign]
         await pilot.press("escape", "C")
         await settle(pilot)
+        osc52 = "\x1b]52;c;" + base64.b64encode(app.clipboard.encode()).decode() + "\x07"
+        assert osc52 in "".join(written)
         lines = app.clipboard.splitlines()
         assert len(lines) == len(contacts) and KIM in lines
         assert "Suzanne McInroy (Media Inquiries) T: 617.627.4703 F: 617.627.4907" in lines
