@@ -16,12 +16,15 @@ from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
 
 CLICK = "[@click=app.quit]Click me[/]"
+ESCAPES = "\x1b]52;c;UFdORUQ=\x07\x1b]0;PWNED-TITLE\x07\x1b[2J\x9b31m"
 STRAY = "headline [/i] broken [b]bold"
 LINK = "[link='https://evil.example']LINK[/link]"
 
 
 def _hostile_index() -> FakeIndex:
-    base = make_story(0, title=f"{CLICK} {STRAY}", body=f"Read {LINK} now. {CLICK} {STRAY}")
+    base = make_story(
+        0, title=f"{CLICK} {STRAY}{ESCAPES}", body=f"Read {LINK} now.{ESCAPES} {CLICK} {STRAY}"
+    )
     story = type(base)(
         **{
             **base.__dict__,
@@ -31,7 +34,7 @@ def _hostile_index() -> FakeIndex:
                 Section(f"{CLICK}", (f"[red]{STRAY}[/red]",)),
             ),
             "contacts": (
-                Contact(f"{CLICK} group", f"[@click=app.quit]Kim[/] {STRAY}", phone=LINK),
+                Contact(f"{CLICK} group", f"[@click=app.quit]Kim[/] {STRAY}{ESCAPES}", phone=LINK),
                 Contact("Media Inquiries", "Plain Name", email="[b]x@y.org"),
             ),
         }
@@ -48,6 +51,15 @@ def _screen_text(app: EnewsApp) -> str:
 async def test_hostile_markup_is_inert_everywhere() -> None:
     app = EnewsApp(_hostile_index().archive, _hostile_index())
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        written: list[str] = []
+        assert app._driver is not None
+        real_write = app._driver.write
+
+        def capture(data: str) -> None:
+            written.append(data)
+            real_write(data)
+
+        app._driver.write = capture  # type: ignore[method-assign]
         await pilot.pause()
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
@@ -82,3 +94,8 @@ async def test_hostile_markup_is_inert_everywhere() -> None:
         await pilot.pause()
         assert "Kim[/] headline [/i]" in _screen_text(app)  # the toast shows it literally
         assert app.is_running
+        # The in-memory index handed the UI raw escape sequences; none reached the terminal.
+        output = "".join(written)
+        assert output and "UFdORUQ" not in output and "PWNED-TITLE" not in output
+        assert "\x1b[2J" not in output and "\x9b" not in output
+        assert not any(c in app.clipboard for c in "\x1b\x07\x9b")

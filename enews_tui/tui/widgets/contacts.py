@@ -11,17 +11,18 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from enews_tui.model import Contact
+from enews_tui.text import sanitize_line
 
 
 def contact_prompt(contact: Contact) -> Content:
     """`Kim Thurler` then `T: 617.627.3175  F: 617.627.4907` on a second line."""
     name = contact.name + (f", {contact.organization}" if contact.organization else "")
     details = "  ".join(
-        f"{label} {value}"
+        f"{label} {sanitize_line(value)}"
         for label, value in (("T:", contact.phone), ("F:", contact.fax), ("E:", contact.email))
         if value
     )
-    content = Content(name).stylize("bold")
+    content = Content(sanitize_line(name)).stylize("bold")
     if details:
         content = Content.assemble(content, "\n", Content("  " + details))
     return content
@@ -50,7 +51,7 @@ class ContactPanel(OptionList):
         for i, contact in enumerate(self.contacts):
             if contact.group != group:
                 group = contact.group
-                label = Content(group).stylize("bold $text-accent")
+                label = Content(sanitize_line(group)).stylize("bold $text-accent")
                 options.append(Option(label, id=f"group-{i}", disabled=True))
             options.append(Option(contact_prompt(contact), id=f"contact-{i}"))
         if not options:

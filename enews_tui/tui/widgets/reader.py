@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from enews_tui.model import Story, StorySummary
 from enews_tui.render import story_date_line
+from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.widgets.story_list import term_spans, terms_pattern
 
 #: Styles resolved against the theme, so marks read well in dark and light themes.
@@ -78,6 +79,7 @@ class Reader(VerticalScroll, can_focus=True):
         self._blocks = []
 
         def block(text: str, classes: str) -> Static:
+            text = sanitize(text)  # again, here: nothing raw may reach the terminal
             widget = Static(Content(text), classes=classes)
             self._blocks.append(_Block(widget, text, term_spans(text, pattern)))
             return widget
@@ -94,10 +96,11 @@ class Reader(VerticalScroll, can_focus=True):
         if story.byline and (line := _byline_text(story)):
             widgets.append(block(line, "reader-byline"))
         if story.url:  # shown as text: archived links are never opened by the app
-            widgets.append(Static(Content(f"Source: {story.url}"), classes="reader-source"))
+            source = Content(f"Source: {sanitize_line(story.url)}")
+            widgets.append(Static(source, classes="reader-source"))
         if related:
             widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
-            options = [Option(Content(r.title), id=r.id) for r in related]
+            options = [Option(Content(sanitize_line(r.title)), id=r.id) for r in related]
             widgets.append(OptionList(*options, classes="reader-related", markup=False))
         self._hits = [(b, s) for b, blk in enumerate(self._blocks) for s in range(len(blk.spans))]
         self._current = -1

@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from enews_tui.model import SearchHit, StorySummary
+from enews_tui.text import sanitize, sanitize_line
 
 Row = StorySummary | SearchHit
 DATE_WIDTH = 10
@@ -44,7 +45,9 @@ def _visible_snippet(row: Row, width: int) -> tuple[str, Sequence[tuple[int, int
     """The hit's snippet, cut at the front so that its first marked word fits in `width`."""
     if not isinstance(row, SearchHit):
         return "", ()
-    snippet, spans = row.snippet, row.spans
+    snippet, spans = sanitize(row.snippet), row.spans
+    if snippet != row.snippet:  # never expected (the index stores clean text): drop the marks
+        spans = ()
     first = min((start for start, _ in spans), default=0)
     if first + 12 <= width:
         return snippet, spans
@@ -201,12 +204,10 @@ class StoryList(ScrollView, can_focus=True):
         """` title ……… 2008-07-23`, the title's search terms marked."""
         date = row.date.isoformat() if row.date else ""
         title_width = max(1, width - DATE_WIDTH - 3)
-        title = Strip(
-            [
-                Segment(" ", base),
-                *_marked(row.title, term_spans(row.title, self._pattern), base, mark),
-            ]
-        ).adjust_cell_length(title_width + 1, base)
+        text = sanitize_line(row.title)  # again, here: nothing raw may reach the terminal
+        marks = term_spans(text, self._pattern)
+        title = Strip([Segment(" ", base), *_marked(text, marks, base, mark)])
+        title = title.adjust_cell_length(title_width + 1, base)
         date_style = base + self.get_component_rich_style("story-list--date", partial=True)
         tail = Strip([Segment(" ", base), Segment(date.rjust(DATE_WIDTH), date_style)])
         return Strip.join([title, tail]).adjust_cell_length(width, base)
