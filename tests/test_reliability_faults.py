@@ -185,7 +185,16 @@ def _built(root: Path, count: int = 12) -> dict[str, str]:
 
 
 def _garbage_cases() -> list[str]:
-    return ["everything", "CURRENT", "sqlite", "toc", "segments-empty", "build-is-a-file"]
+    return [
+        "everything",
+        "CURRENT",
+        "sqlite",
+        "toc",
+        "segments-empty",
+        "build-is-a-file",
+        "CURRENT-is-a-folder",
+        "lock-is-a-folder",
+    ]
 
 
 @pytest.mark.parametrize("case", _garbage_cases())
@@ -211,17 +220,25 @@ def test_garbage_over_the_index_is_rebuilt_with_a_notice(
     elif case == "segments-empty":
         targets = list(build.glob("*.seg"))
         noise = b""
-    else:
+    elif case == "build-is-a-file":
         shutil.rmtree(build)
         build.write_bytes(noise)
+        targets = []
+    else:
+        target = (
+            folder / "CURRENT" if case == "CURRENT-is-a-folder" else folder.with_suffix(".lock")
+        )
+        target.unlink()
+        (target / "junk").mkdir(parents=True)
         targets = []
     for target in targets:
         target.write_bytes(noise)
     assert main(["list", "--json", "--archive", str(root)]) == 0
     out, err = capsys.readouterr()
     assert {row["id"]: row["title"] for row in json.loads(out)} == expected
-    assert "rebuild" in err.lower(), err
-    assert "Traceback" not in err
+    if case != "lock-is-a-folder":
+        assert "rebuild" in err.lower(), err
+    assert "Traceback" not in err and "could not update" not in err, err
     assert main(["search", "story", "--archive", str(root)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"{len(expected)} stories match") and not err

@@ -57,6 +57,7 @@ def open_index(
         probe = location / f".probe-{os.getpid()}-{threading.get_ident()}"
         probe.write_bytes(b"")
         probe.unlink()
+        _make_room(lockfile)
         lockfile.touch()
     except OSError as exc:
         location = Path(tempfile.mkdtemp(prefix="enews-tui-index-"))
@@ -191,6 +192,8 @@ class StoryIndex:
                     with self._lock:  # the old build stays readable while the new one is written
                         old = self._store.file_states() if self._store is not None else {}
                     name, report = builder.full(self.location, files, old)
+                    _make_room(self.location / f"{CURRENT}.tmp")
+                    _make_room(self.location / CURRENT)
                     (self.location / f"{CURRENT}.tmp").write_text(name, "ascii")
                     os.replace(self.location / f"{CURRENT}.tmp", self.location / CURRENT)
                 else:
@@ -284,3 +287,9 @@ def _lock_timeout() -> float:
         return float(os.environ.get(ENV_LOCK_TIMEOUT, "120"))
     except ValueError:
         return 120.0
+
+
+def _make_room(path: Path) -> None:
+    """A folder where one of the index's files belongs (a corrupt cache) is removed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
