@@ -555,3 +555,33 @@ def test_a_full_disk_is_a_message_and_keeps_the_index(small_disk: Path, tmp_path
     assert {row["id"] for row in json.loads(done.stdout)} >= set(first), done.stderr
     filler.unlink()
     assert _listed(root, env) == first | more
+
+
+def test_unreadable_pages_and_archive_for_another_user(shared_dir: Path) -> None:
+    """As user nobody: a page it may not read is skipped with the reason; an archive folder it
+    may not read is one line on stderr and exit 2."""
+    why = _nobody_can_run()
+    if why:
+        pytest.skip(why)
+    root = shared_dir / "archive"
+    expected = {g.id for g in write_good(root, 0, 6)}
+    root.chmod(0o755)
+    for path in root.iterdir():
+        path.chmod(0o644)
+    (root / "s00001.txt").chmod(0o600)
+    env = _env(shared_dir / "cache", HOME="/nonexistent")
+    (shared_dir / "cache").mkdir(mode=0o777)
+    (shared_dir / "cache").chmod(0o777)
+    done = _run(["index", "--archive", str(root)], env, prefix=_AS_NOBODY)
+    assert done.returncode == 0, done.stderr
+    assert "skipped s00001.txt: cannot read: Permission denied" in done.stdout, done.stdout
+    done = _run(["list", "--json", "--archive", str(root)], env, prefix=_AS_NOBODY)
+    assert {row["id"] for row in json.loads(done.stdout)} == expected - {"s00001"}
+    (root / "s00001.txt").chmod(0o644)  # fixed: the next refresh reads it (same mtime)
+    done = _run(["list", "--json", "--archive", str(root)], env, prefix=_AS_NOBODY)
+    assert {row["id"] for row in json.loads(done.stdout)} == expected
+    root.chmod(0o700)
+    for command in (["list"], ["index"], ["search", "story"]):
+        done = _run([*command, "--archive", str(root)], env, prefix=_AS_NOBODY)
+        assert done.returncode == 2 and "not readable" in done.stderr, done.stderr
+        assert len(done.stderr.splitlines()) == 1, done.stderr
