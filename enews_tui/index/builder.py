@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,9 @@ from whoosh import index as windex
 from whoosh.writing import IndexWriter
 
 from enews_tui.archive import Archive, ArchiveFile
-from enews_tui.index.parse import Parsed, Parser, default_parser, parse_all
+from enews_tui.index.parse import PARALLEL_MIN, Parsed, Parser, default_parser, parse_all
 from enews_tui.index.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.segments import PoolFailed, SegmentBuild, commit_segments
 from enews_tui.index.store import DB_NAME, FileState, Row, SkipRow, Store
 from enews_tui.model import RefreshReport, Skipped
 
@@ -24,14 +25,22 @@ from enews_tui.model import RefreshReport, Skipped
 BATCH = 2000
 #: Whoosh's writer memory (MB per process) before it spills sorted runs to disk.
 LIMIT_MB = 96
+#: The same per worker process of a full build (each writes its own segment).
+WORKER_LIMIT_MB = 160
+#: Worker processes of a full build (default: the CPU count, at most 2); 1 builds in-process.
 ENV_PROCS = "ENEWS_TUI_INDEX_PROCS"
 
 
+def _workers() -> int:
+    """How many processes write a full build."""
+    try:
+        return max(1, int(os.environ.get(ENV_PROCS, "") or min(2, os.cpu_count() or 1)))
+    except ValueError:
+        return min(2, os.cpu_count() or 1)
+
+
 def _writer(ix: Any, *, full: bool) -> IndexWriter:
-    """A single writer fed by parallel parsers, or Whoosh's own multiprocess writer when asked."""
-    procs = int(os.environ.get(ENV_PROCS, "1") or 1)
-    if full and procs > 1:
-        return ix.writer(procs=procs, limitmb=LIMIT_MB // procs, multisegment=True)
+    """The one writer of this process."""
     return ix.writer(limitmb=LIMIT_MB)
 
 
@@ -75,43 +84,41 @@ class Builder:
     def full(
         self, location: Path, files: Sequence[ArchiveFile], old: dict[str, FileState]
     ) -> tuple[str, RefreshReport]:
-        """Build from scratch into `tmp-*`, renamed `b-*` when complete; returns that name."""
+        """Build from scratch into `tmp-*`, renamed `b-*` when complete; returns that name.
+        Many files: worker processes write the Whoosh segments; if they fail, this process."""
+        workers = _workers()
+        if len(files) >= PARALLEL_MIN and workers > 1:
+            try:
+                return self._full(location, files, old, workers)
+            except PoolFailed:
+                pass
+        return self._full(location, files, old, 1)
+
+    def _full(
+        self,
+        location: Path,
+        files: Sequence[ArchiveFile],
+        old: dict[str, FileState],
+        workers: int,
+    ) -> tuple[str, RefreshReport]:
         stamp = f"{time.time_ns():x}-{os.getpid()}"
         tmp = location / f"tmp-{stamp}"
         tmp.mkdir()
         try:
             ix = windex.create_in(str(tmp), make_schema())
             store = Store(tmp / DB_NAME, create=True)
-            store.set_meta("schema", str(SCHEMA_VERSION))
-            store.set_meta("archive", self.archive.key)
-            writer = _writer(ix, full=True)
-            words: Counter[str] = Counter()
-            ids: set[str] = set()
             try:
-                rows: list[Row] = []
-                skips: list[SkipRow] = []
-                for chunk in self._parsed(files):
-                    for p in chunk:
-                        if p.row is not None and p.fields is not None:
-                            writer.add_document(**p.fields)
-                            rows.append(p.row)
-                            ids.add(p.row.id)
-                            words.update(p.words)
-                        elif p.skip is not None:
-                            skips.append(p.skip)
-                    if len(rows) >= 500:
-                        store.apply(rows, skips, (), (), fresh=True)
-                        rows, skips = [], []
-                store.apply(rows, skips, (), (), fresh=True)
-                store.add_words(words)
-                writer.commit(optimize=True)
-            except BaseException:
-                _cancel(writer)
-                raise
+                store.set_meta("schema", str(SCHEMA_VERSION))
+                store.set_meta("archive", self.archive.key)
+                if workers > 1:
+                    ids = self._fill_parallel(ix, tmp, store, files, workers)
+                else:
+                    ids = self._fill(ix, store, files)
             finally:
                 store.checkpoint()
                 skipped = store.skipped()
                 store.close()
+            ix.close()
             final = location / f"b-{stamp}"
             os.rename(tmp, final)
         except BaseException:
@@ -122,6 +129,67 @@ class Builder:
             indexed=len(ids), removed=removed, skipped=tuple(Skipped(s, r) for s, r in skipped)
         )
         return final.name, report
+
+    def _store_chunks(self, store: Store, chunks: Iterable[list[Parsed]], total: int) -> set[str]:
+        """Rows and skips into the new database, 500 at a time; the ids stored."""
+        ids: set[str] = set()
+        rows: list[Row] = []
+        skips: list[SkipRow] = []
+        done = 0
+        self.progress(0, total)
+        for chunk in chunks:
+            if self.cancel.is_set():
+                raise Cancelled
+            for p in chunk:
+                if p.row is not None:
+                    rows.append(p.row)
+                    ids.add(p.row.id)
+                elif p.skip is not None:
+                    skips.append(p.skip)
+            if len(rows) + len(skips) >= 500:
+                store.apply(rows, skips, (), (), fresh=True)
+                rows, skips = [], []
+            done += len(chunk)
+            self.progress(done, total)
+        store.apply(rows, skips, (), (), fresh=True)
+        return ids
+
+    def _fill_parallel(
+        self, ix: Any, tmp: Path, store: Store, files: Sequence[ArchiveFile], workers: int
+    ) -> set[str]:
+        """Workers parse and write one segment each; this process stores rows, then commits."""
+        build = SegmentBuild(
+            str(tmp), str(self.archive.root), files, self.parser,
+            workers=workers, limitmb=WORKER_LIMIT_MB,
+        )  # fmt: skip
+        ids = self._store_chunks(store, build.chunks(self.cancel.is_set), len(files))
+        if self.cancel.is_set():
+            raise Cancelled
+        store.add_words(build.words)
+        commit_segments(ix, build.segments)
+        return ids
+
+    def _fill(self, ix: Any, store: Store, files: Sequence[ArchiveFile]) -> set[str]:
+        """Parse (in a pool when there are many files) and write with one writer here."""
+        writer = _writer(ix, full=True)
+        words: Counter[str] = Counter()
+
+        def documents() -> Iterator[list[Parsed]]:
+            for chunk in parse_all(self.archive.root, files, self.parser, workers=1):
+                for p in chunk:
+                    if p.row is not None and p.fields is not None:
+                        writer.add_document(**p.fields)
+                        words.update(p.words)
+                yield chunk
+
+        try:
+            ids = self._store_chunks(store, documents(), len(files))
+            store.add_words(words)
+            writer.commit(optimize=True)
+        except BaseException:
+            _cancel(writer)
+            raise
+        return ids
 
     def incremental(self, folder: Path, files: Sequence[ArchiveFile]) -> RefreshReport:
         """Parse new and changed files, drop deleted ones; safe to kill at any point."""

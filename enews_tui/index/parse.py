@@ -67,7 +67,7 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
             story = dataclasses.replace(story, id=file.id, source=file.source)
         fields = story_fields(story)
         text = " ".join((story.title, story.teaser or "", body_text(story)))
-        words = frozenset(fold(w) for w in _SPELL_WORD.findall(text))
+        words = frozenset(map(fold, set(_SPELL_WORD.findall(text))))
         return Parsed(make_row(story, file.size, file.mtime_ns), fields, words, None)
     except Exception as exc:  # one story the index cannot hold must not stop the refresh
         return _skip(file, f"cannot index: {type(exc).__name__}: {exc}")
