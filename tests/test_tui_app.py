@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.model import SearchHit
+from enews_tui.paths import state_dir
 from enews_tui.tui import clipboard
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.help import HelpScreen
@@ -214,6 +215,26 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
         message = list(app._notifications)[-1].message
         assert message.startswith(f"Copied {len(contacts)} contacts: ")
         assert "Kim Thurler" in message and "xclip" in message
+
+
+async def test_without_a_clipboard_tool_the_copy_is_kept_in_a_file(
+    index: StoryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over SSH with no tool and a terminal that may ignore OSC 52, the text is still reachable."""
+    monkeypatch.setattr(clipboard, "native_copy_command", lambda: None)
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        stories = app.screen.query_one(StoryList)
+        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        saved = state_dir() / "last-copied.txt"
+        assert saved.read_text(encoding="utf-8") == app.clipboard + "\n"
+        assert KIM in app.clipboard
+        assert str(saved) in list(app._notifications)[-1].message
 
 
 async def test_no_hits_offer_a_suggestion_and_a_bad_query_says_why(index: StoryIndex) -> None:

@@ -10,6 +10,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+from enews_tui.paths import state_dir
 
 #: Seconds to wait for a copy tool; a tool that hangs must not hang the app's worker forever.
 TIMEOUT = 2.0
@@ -53,3 +56,15 @@ def copy_native(text: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return command[0]
+
+
+def save_copy(text: str) -> Path | None:
+    """Keep `text` in the state folder, for when no clipboard route can be confirmed; its path."""
+    try:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "last-copied.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+    except OSError:
+        return None
+    return path

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from enews_tui.model import Contact, RefreshReport, Story, StorySummary
 from enews_tui.render import format_contact, format_contacts
 from enews_tui.text import sanitize, sanitize_line
-from enews_tui.tui.clipboard import copy_native
+from enews_tui.tui.clipboard import copy_native, save_copy
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
@@ -89,10 +89,12 @@ class MainScreen(Screen[None]):
 
     @dataclass
     class ContactsCopied(Message):
-        """Contacts went to the clipboard; `tool` is the native tool that also got them."""
+        """Contacts went to the clipboard; `tool` is the native tool that also got them, else
+        `saved` is the file that keeps them (OSC 52 cannot tell whether the terminal took them)."""
 
         summary: str
         tool: str | None
+        saved: str | None = None
 
     def __init__(self, index: StorySource, *, refresh_on_mount: bool = True) -> None:
         """The screen reads everything through `index`."""
@@ -201,7 +203,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="clipboard")
     def copy_with_native_tool(self, text: str, summary: str) -> None:
         """Also copy through wl-copy/xclip/pbcopy/... where one exists (never blocks the UI)."""
-        self.post_message(self.ContactsCopied(summary, copy_native(text)))
+        tool = copy_native(text)
+        saved = None if tool else save_copy(text)
+        self.post_message(self.ContactsCopied(summary, tool, str(saved) if saved else None))
 
     def on_main_screen_list_loaded(self, message: ListLoaded) -> None:
         """Show every story, unless a search is already on screen."""
@@ -285,7 +289,12 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to."""
-        where = f" (also to the system clipboard with {message.tool})" if message.tool else ""
+        if message.tool:
+            where = f" (also to the system clipboard with {message.tool})"
+        elif message.saved:
+            where = f" (also saved to {message.saved})"
+        else:
+            where = ""
         self.notify(f"{message.summary}{where}", markup=False, timeout=6)
 
     def on_story_list_selected(self, message: StoryList.Selected) -> None:
