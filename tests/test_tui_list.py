@@ -6,9 +6,7 @@ and the races need a search whose speed the test controls.
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
 from typing import Literal
 
 from textual.widgets import Input, Static
@@ -39,16 +37,17 @@ async def test_100k_stories_are_one_widget_and_end_reaches_the_last() -> None:
         assert len(stories.rows) == 100_000
         assert _status(app) == "100,000 stories"
         assert len(list(app.screen.walk_children())) < 60  # no widget per row
-        started = time.perf_counter()
         await pilot.press("end")
-        assert time.perf_counter() - started < 1.0
         assert stories.highlighted_id == "story-099999"
         await pilot.press("home", "j", "j", "down", "k")
         assert stories.cursor == 2
 
 
-async def test_keystroke_to_updated_list_at_100k() -> None:
-    """Type a query one key at a time and time each keystroke until the list shows its hits."""
+async def test_each_keystroke_updates_the_list_at_100k() -> None:
+    """Typing narrows and widens a 100k list key by key; every answer lists only matching titles.
+
+    How fast is the benchmark's business (benchmarks/run.py, "keystroke to list").
+    """
     index = FakeIndex([make_story(n) for n in range(100_000)])
     app = _app(index)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -57,21 +56,16 @@ async def test_keystroke_to_updated_list_at_100k() -> None:
         search = app.screen.query_one("#search", Input)
         stories = app.screen.query_one(StoryList)
         search.focus()
-        timings = []
-        for query in ("9", "99", "999", "9999", "99999", "999", "99", "9"):
+        for query in ("9", "99", "999", "99999", "999", "9"):
             await pilot.pause(0.2)  # a pause between keys: no debounce wait
             before = stories.rows
-            started = time.perf_counter()
             search.value = query
-            while stories.rows is before:
-                await pilot.pause(0.005)
-            timings.append(time.perf_counter() - started)
-            assert all("9" in r.title for r in stories.rows)
-        # A Python substring scan of 100k titles, the list update and a frame.
-        p50 = statistics.median(timings) * 1000
-        p95 = statistics.quantiles(timings, n=20)[-1] * 1000
-        print(f"keystroke to list at 100k (fake search): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-        assert max(timings) < 2.0
+            for _ in range(1000):
+                if stories.rows is not before:
+                    break
+                await pilot.pause(0.01)
+            assert stories.rows is not before, f"the list never answered {query!r}"
+            assert stories.rows and all(query in r.title for r in stories.rows)
 
 
 class SlowFirstIndex(FakeIndex):
