@@ -282,6 +282,12 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             "a story with a 2 MB word",
             lambda p: p.write_text(story_text(9200, paragraphs=["x" * 2_000_000, "Two."])),
         ),
+        "bad/many-paragraphs.txt": (
+            "a story of 20,000 paragraphs",
+            lambda p: p.write_text(
+                story_text(9203, paragraphs=[f"Paragraph {i} of many." for i in range(20_000)])
+            ),
+        ),
         "bad/many-words.txt": (
             "a story with 30,000 different words",
             lambda p: p.write_text(

@@ -258,3 +258,34 @@ async def test_the_archive_folder_is_never_written(
             await app.screen.workers.wait_for_complete()
             await pilot.pause()
     assert _tree(corpus.root) == before
+
+
+async def test_the_longest_story_opens_in_seconds(corpus: Corpus, tmp_path: Path) -> None:
+    """A story of 20,000 paragraphs opens, and n walks its marks, within generous bounds
+    (one widget per paragraph froze the app for half a minute)."""
+    from enews_tui.index import open_index
+    from enews_tui.tui.app import EnewsApp
+    from enews_tui.tui.widgets.reader import Reader
+
+    archive = Archive(corpus.root)
+    with open_index(archive, tmp_path / "cache") as index:
+        index.refresh()
+        story = index.story("bad/many-paragraphs")
+        assert story is not None
+        app = EnewsApp(archive, index, refresh_on_mount=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.screen.workers.wait_for_complete()
+            reader = app.screen.query_one(Reader)
+            start = time.monotonic()
+            reader.show_story(story, [], ("paragraph",))
+            await pilot.pause()
+            opened = time.monotonic() - start
+            reader.focus()
+            start = time.monotonic()
+            await pilot.press("n", "n", "N")
+            await pilot.pause()
+            walked = time.monotonic() - start
+            print(f"\n{reader.hit_count} marks: opened in {opened:.1f} s, n n N in {walked:.1f} s")
+            assert reader.hit_count > 10_000
+            assert opened < PAGE_SECONDS and walked < PAGE_SECONDS
+            assert len(reader.children) < 1000

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +21,9 @@ from enews_tui.tui.widgets.story_list import term_spans, terms_pattern
 #: Styles resolved against the theme, so marks read well in dark and light themes.
 MARK_STYLE = "bold $text-warning on $warning-muted"
 CURRENT_STYLE = "bold $text on $warning"
+#: Headings and paragraphs shown as widgets of their own; past this, the rest of the story is
+#: grouped into as many widgets again (mounting thousands of widgets freezes the app).
+MAX_BLOCKS = 300
 
 
 @dataclass
@@ -89,10 +92,18 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.append(block(when, "reader-when"))
         if story.teaser:
             widgets.append(block(story.teaser, "reader-teaser"))
+        body: list[tuple[str, str]] = []
         for section in story.sections:
             if section.heading:
-                widgets.append(block(section.heading, "reader-heading"))
-            widgets.extend(block(p, "reader-paragraph") for p in section.paragraphs)
+                body.append((section.heading, "reader-heading"))
+            body.extend((p, "reader-paragraph") for p in section.paragraphs)
+        if len(body) > MAX_BLOCKS:  # a broken or hostile page: the rest in MAX_BLOCKS runs
+            rest = body[MAX_BLOCKS:]
+            size = -(-len(rest) // MAX_BLOCKS)
+            runs = [rest[i : i + size] for i in range(0, len(rest), size)]
+            body = body[:MAX_BLOCKS]
+            body += [("\n\n".join(t for t, _c in run), "reader-paragraph") for run in runs]
+        widgets.extend(block(text, classes) for text, classes in body)
         if story.byline and (line := _byline_text(story)):
             widgets.append(block(line, "reader-byline"))
         if story.url:  # shown as text: archived links are never opened by the app
@@ -119,10 +130,12 @@ class Reader(VerticalScroll, can_focus=True):
 
     def _paint(self, blk: _Block, current: int | None) -> None:
         """Render a block with its marks; span `current` (if any) stands out."""
-        content = Content(blk.text)
-        for i, (start, end) in enumerate(blk.spans):
-            content = content.stylize(CURRENT_STYLE if i == current else MARK_STYLE, start, end)
-        blk.widget.update(content)
+        spans = [  # built at once: one stylize() per mark is quadratic in a long block
+            Span(start, end, CURRENT_STYLE if i == current else MARK_STYLE)
+            for i, (start, end) in enumerate(blk.spans)
+            if 0 <= start < end <= len(blk.text)
+        ]
+        blk.widget.update(Content(blk.text, spans))
 
     def _go_to_hit(self, index: int) -> None:
         """Make hit `index` current and scroll it into view."""
