@@ -81,6 +81,7 @@ def date_for(n: int) -> dt.date:
 
 
 def _paragraphs(n: int, count: int = 4) -> list[str]:
+    """Seeded filler paragraphs for story `n`, each with a word unique to it."""
     rng = random.Random(n * 7919)
     out = []
     for _ in range(count):
@@ -166,6 +167,7 @@ def _write_repeated(path: Path, head: bytes, unit: bytes, size: int, tail: bytes
 
 
 def _nested(depth: int, tag: str = "div") -> bytes:
+    """A page of `depth` nested `tag` elements around one paragraph."""
     return (
         b"<html><body><h1>Nested Page</h1>"
         + f"<{tag}>".encode() * depth
@@ -330,10 +332,12 @@ def _deep_story(path: Path) -> None:
 
 
 def _write_text(data: bytes) -> Callable[[Path], object]:
+    """A writer of `data` (for the table of bad inputs)."""
     return lambda p: p.write_bytes(data)
 
 
 def _entity_bomb() -> bytes:
+    """An XHTML page whose entity, expanded, would be 10^10 words."""
     ents = ['<!ENTITY a0 "lol lol lol lol lol lol lol lol lol lol">']
     for i in range(1, 10):
         ents.append(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">')
@@ -351,6 +355,7 @@ def _contact_page(lines: int) -> bytes:
 
 
 def _month_index() -> bytes:
+    """An E-News Archives month index: a list of links, not a story."""
     links = "".join(f"<li><a href='/s{i}.htm'>{title_for(i)}</a></li>" for i in range(30))
     return (
         f"<html><body><p>{BANNER}</p><h1>E-News Archives</h1><h2>July 2008</h2>"

@@ -123,10 +123,12 @@ _ATTRS = st.dictionaries(
 
 
 def _quote(value: str) -> str:
+    """An attribute value, quoted for HTML."""
     return value.replace("&", "&amp;").replace('"', "&quot;")
 
 
 def _element(tag: str, attrs: dict[str, str], children: list[str], closed: bool) -> str:
+    """One element with attributes and children, closed or left open."""
     attributes = "".join(f' {k}="{_quote(v)}"' for k, v in attrs.items())
     return f"<{tag}{attributes}>{''.join(children)}{f'</{tag}>' if closed else ''}"
 
@@ -203,6 +205,7 @@ def _check_story(story: Story, name: str) -> None:
 
 
 def _parse(raw: bytes, name: str) -> None:
+    """Parse one page and check the outcome against the contract."""
     try:
         story = parse_story(raw, name)
     except PageError as exc:  # NotAStory is a PageError
@@ -319,6 +322,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryIndex]:
 
 
 def _check_result(result: SearchResult, query: str, count: int) -> None:
+    """A well-formed SearchResult for `query` over `count` stories."""
     assert isinstance(result, SearchResult) and result.query == query
     assert 0 <= len(result.hits) <= result.total <= count
     for hit in result.hits:

@@ -53,6 +53,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _assert_clean(text: str) -> None:
+    """No unsafe character and no payload word in `text`."""
     assert not unsafe_chars(text), unsafe_chars(text)[:5]
     for word in PAYLOAD_WORDS:
         assert word not in text
@@ -117,6 +118,7 @@ def _holds(get: Callable[[], object], value: object) -> Callable[[], bool]:
 
 
 async def _until(pilot: Pilot[int], done: Callable[[], bool], timeout: float = 20) -> None:
+    """Pause until `done()` holds and the screen's workers are idle."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await pilot.pause(0.05)
@@ -199,6 +201,7 @@ def _tmux(socket: str, *args: str) -> str:
 
 
 def _wait(what: Callable[[], bool], label: str, screen: Callable[[], str]) -> None:
+    """Poll until `what()` holds (never a blind sleep); fail with the screen."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if what():
@@ -239,9 +242,11 @@ def test_the_installed_app_in_tmux_leaks_nothing_to_the_terminal(
         _tmux(socket, "pipe-pane", "-t", "h", "-o", f"cat >> {log}")
 
         def screen() -> str:
+            """The pane as plain text."""
             return _tmux(socket, "capture-pane", "-p", "-t", "h")
 
         def buffers() -> list[str]:
+            """Every tmux paste buffer's content."""
             names = _tmux(socket, "list-buffers", "-F", "#{buffer_name}").split()
             return [_tmux(socket, "show-buffer", "-b", name) for name in names]
 

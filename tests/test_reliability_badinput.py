@@ -64,6 +64,7 @@ def vanishing(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Iterator[set[s
     gone = corpus.vanishing
 
     def scan_then_vanish(self: Archive) -> list[object]:
+        """The real scan, then the file goes."""
         found = scan(self)
         gone.unlink(missing_ok=True)
         return found  # type: ignore[return-value]

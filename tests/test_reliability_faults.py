@@ -43,6 +43,7 @@ def _command() -> list[str]:
 
 
 def _env(cache: Path, **extra: str) -> dict[str, str]:
+    """The environment for a subprocess: this cache, this checkout."""
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), PYTHONPATH=str(REPO), **extra)
     env.pop("ENEWS_TUI_ARCHIVE", None)
     return env
@@ -179,12 +180,14 @@ def test_sigkill_during_builds_and_refreshes_loses_nothing(tmp_path: Path) -> No
 
 
 def _built(root: Path, count: int = 12) -> dict[str, str]:
+    """`count` stories under `root`, indexed through `main`; {id: title}."""
     expected = {g.id: g.title for g in write_good(root, 0, count)}
     assert main(["index", "--archive", str(root)]) == 0
     return expected
 
 
 def _garbage_cases() -> list[str]:
+    """Which index files get garbage (or a folder) written over them."""
     return [
         "everything",
         "CURRENT",
@@ -427,6 +430,7 @@ def test_the_archive_vanishing_during_a_refresh_skips_the_rest(tmp_path: Path) -
     calls = 0
 
     def parse_then_delete(raw: bytes, name: str, story_id: str | None = None) -> Story:
+        """The extractor, with the archive deleted at the fifth page."""
         nonlocal calls
         calls += 1
         if calls == 5:
