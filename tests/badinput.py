@@ -229,6 +229,14 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             lambda p: p.write_bytes(utf16("utf-16")[:-1]),
         ),
         "bad/utf32.txt": ("UTF-32 with a BOM", lambda p: p.write_bytes(utf16("utf-32"))),
+        "bad/rot13.html": (
+            'a story declaring charset="rot13" (a codec that cannot decode text)',
+            lambda p: p.write_bytes(story_html(9006, charset="rot13").encode()),
+        ),
+        "bad/undefined.html": (
+            'a story declaring charset="undefined"',
+            lambda p: p.write_bytes(story_html(9007, charset="undefined").encode()),
+        ),
         "bad/truncated.html": (
             "truncated in the middle of a tag",
             lambda p: p.write_bytes(html[: html.index(b"<h3") + 3]),

@@ -145,7 +145,11 @@ def test_index_command_lists_every_skip_and_keeps_the_good_stories(
     for must_skip in ("bad/empty.html", "bad/noise.html", "bad/huge.html", "bad/loop.html"):
         assert must_skip in skips, must_skip
     deep = "bad/deep/" + "d/" * DEEP_FOLDERS + "deep"
-    for must_load in (deep, "bad/huge-word", "bad/many-words", "bad/utf16-bom", "bad/utf32"):
+    for must_load in (
+        deep,
+        *("bad/huge-word", "bad/many-words", "bad/utf16-bom", "bad/utf32", "bad/rot13"),
+        *("bad/undefined", "bad/utf16le-nobom", "bad/utf16be-nobom", "bad/contacts"),
+    ):
         assert must_load in titles, must_load
     assert f"{len(skips)} skipped" in out.splitlines()[0]
     assert not unsafe_chars(out) and not unsafe_chars(err)

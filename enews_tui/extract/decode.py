@@ -68,8 +68,10 @@ def _decode(raw: bytes, *, markup: bool) -> str:
         if declared is not None:
             try:
                 return raw.decode(declared)
-            except UnicodeDecodeError:
-                pass  # a wrong declaration is common; fall through to the detectors
+            except (UnicodeError, LookupError):
+                # A wrong declaration is common (and "rot13", "base64" or "undefined" name
+                # codecs that cannot decode a page at all): fall through to the detectors.
+                pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
