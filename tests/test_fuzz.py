@@ -42,6 +42,7 @@ from tests.badinput import (
     STRAY,
     story_html,
     story_text,
+    title_for,
     unsafe_chars,
     write_good,
 )
@@ -349,3 +350,21 @@ def test_query_parser_on_generated_queries(index: StoryIndex, query: str, sort: 
     _check_result(result, query, index.count())
     terms = index.highlight_terms(query)
     assert isinstance(terms, tuple)
+
+
+_LABELS = st.one_of(
+    st.sampled_from(
+        ["utf-8", "UTF8", "windows-1252", "iso-8859-1", "us-ascii", "latin1", "utf-16"]
+        + ["rot13", "base64", "hex", "zlib", "undefined", "punycode", "x-bogus", "", " "]
+    ),
+    st.text(st.characters(max_codepoint=0x7E, exclude_characters='"<>'), max_size=12),
+)
+
+
+@FUZZ
+@given(n=st.integers(0, 500), label=_LABELS)
+def test_a_good_page_survives_any_charset_declaration(n: int, label: str) -> None:
+    """A real story page in UTF-8 stays a story whatever its (possibly bogus) charset says."""
+    story = parse_story(story_html(n, charset=label).encode("utf-8"), "page.html")
+    _check_story(story, "page.html")
+    assert story.title == title_for(n)
