@@ -68,8 +68,15 @@ class Builder:
     ) -> None:
         self.archive = archive
         self.cancel = cancel or threading.Event()
-        self.parser = parser if parser is not None else default_parser()
+        self._parser = parser
         self.progress = progress or (lambda _done, _total: None)
+
+    @property
+    def parser(self) -> Parser:
+        """The page parser, imported only when a page needs parsing (bs4 is slow to import)."""
+        if self._parser is None:
+            self._parser = default_parser()
+        return self._parser
 
     def _parsed(self, files: Sequence[ArchiveFile]) -> Iterable[list[Parsed]]:
         done = 0

@@ -12,7 +12,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from whoosh import index as windex
 from whoosh.searching import Searcher
 
 from enews_tui import paths
@@ -23,6 +22,8 @@ from enews_tui.index.directory import merge_contacts
 from enews_tui.index.locking import file_lock
 from enews_tui.index.parse import Parser
 from enews_tui.index.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.scoring import CachedBM25F
+from enews_tui.index.storage import open_mapped
 from enews_tui.index.store import DB_NAME, Store
 from enews_tui.model import (
     DirectoryEntry,
@@ -160,8 +161,8 @@ class StoryIndex:
             try:
                 if store.get_meta("schema") != str(SCHEMA_VERSION):
                     raise ValueError("it was written by another version")
-                ix = windex.open_dir(str(folder), schema=make_schema())
-                searcher = ix.searcher()
+                ix = open_mapped(str(folder), make_schema())
+                searcher = ix.searcher(weighting=CachedBM25F())
                 searcher.doc_count()
             except BaseException:
                 store.close()

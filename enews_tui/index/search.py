@@ -9,6 +9,7 @@ from typing import Literal
 
 from whoosh import query as wq
 from whoosh.codec.base import Automata
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.qparser.default import QueryParser
 from whoosh.reading import IndexReader
@@ -110,7 +111,7 @@ class FastPattern(wq.Query):  # type: ignore[misc]
         docs: set[int] = set()
         for btext in self._terms(reader):
             if (self.fieldname, btext) in reader:
-                docs.update(reader.postings(self.fieldname, btext).all_ids())
+                docs.update(_posting_ids(reader.postings(self.fieldname, btext)))
         return sorted(docs)
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
@@ -128,13 +129,85 @@ class FastPattern(wq.Query):  # type: ignore[misc]
         return _UnprunedListMatcher(ids, all_weights=self.boost)
 
 
+def _posting_ids(m: Matcher) -> list[int]:
+    """Every document of a posting list, a block at a time (Whoosh's `all_ids` steps through
+    them one Python call per document)."""
+    if not isinstance(m, W3LeafMatcher):  # e.g. filtered by deletions: Whoosh's own way
+        return list(m.all_ids())
+    ids: list[int] = []
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        ids.extend(m._ids[m._i :])
+        m._next_block()
+    return ids
+
+
+class FastPatterns(wq.Query):  # type: ignore[misc]
+    """One pattern over several fields (`pro*` in every default field): a single list of
+    documents, each scored as Whoosh's union of the fields' patterns would (the sum of the
+    boosts of the fields it matches in), without a union matcher stepping through each."""
+
+    def __init__(self, parts: list[FastPattern], boost: float = 1.0) -> None:
+        self.parts = parts
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"FastPatterns({self.parts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FastPatterns) and other.parts == self.parts
+
+    def __hash__(self) -> int:
+        return hash(("FastPatterns", tuple(self.parts)))
+
+    def is_leaf(self) -> bool:
+        """A leaf: nothing below it to rewrite."""
+        return True
+
+    def estimate_size(self, reader: IndexReader) -> int:
+        """The sum of the parts' estimates."""
+        return sum(p.estimate_size(reader) for p in self.parts)
+
+    def _scores(self, reader: IndexReader) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        for part in self.parts:
+            if part.fieldname not in reader.indexed_field_names():
+                continue
+            for doc in part._ids(reader):
+                scores[doc] = scores.get(doc, 0.0) + part.boost
+        return scores
+
+    def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
+        """The matching document numbers of this (sub)searcher."""
+        return iter(sorted(self._scores(searcher.reader())))
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        """A list matcher over the segment's matching documents and their scores."""
+        scores = self._scores(searcher.reader())
+        if not scores:
+            return NullMatcher()
+        ids = sorted(scores)
+        return _UnprunedListMatcher(ids, weights=[scores[d] * self.boost for d in ids])
+
+
 def fast_patterns(q: wq.Query) -> wq.Query:
-    """`q` with its prefix, wildcard and date range leaves answered by FastPattern."""
+    """`q` with its prefix, wildcard and date range leaves answered by FastPattern (and an OR of
+    such leaves only by one FastPatterns)."""
     if isinstance(q, (wq.PatternQuery, wq.NumericRange)):
         return FastPattern(q)
     if q.is_leaf():
         return q
-    return q.apply(fast_patterns)
+    q = q.apply(fast_patterns)
+    if (
+        type(q) is wq.Or
+        and q.scale is None
+        and not q.minmatch
+        and len(q.subqueries) > 1
+        and all(isinstance(c, FastPattern) for c in q.subqueries)
+    ):
+        return FastPatterns(list(q.subqueries), q.boost)
+    return q
 
 
 def expand_fuzzy(reader: IndexReader, q: wq.Query) -> wq.Query:

@@ -128,7 +128,8 @@ class _Lengths:
 
 
 class _WorkerWriter(SegmentWriter):  # type: ignore[misc]
-    """A worker's segment writer: batched runs, cached lengths, faster block compression."""
+    """A worker's segment writer: batched runs, cached lengths, faster block compression
+    (no compound file: readers map each file, and copying them all would take time)."""
 
     def __init__(self, ix: Any, temp: Any, limitmb: int) -> None:
         codec = W3Codec(compression=_COMPRESSION)

@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from enews_tui.index.schema import story_text
 from enews_tui.model import Contact, Story, StorySummary
@@ -36,9 +37,9 @@ CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WIT
 """
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What the index knows of one archive file: its story id (None when skipped) and stat."""
+class FileState(NamedTuple):
+    """What the index knows of one archive file: its story id (None when skipped) and stat
+    (a tuple: a refresh builds one per file, and tuples are much cheaper to make)."""
 
     id: str | None
     size: int
