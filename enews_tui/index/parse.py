@@ -55,9 +55,10 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
         raw = Archive(root).read(file)
         story = parser(raw, file.source, file.id)
     except PageError as exc:
-        if not os.path.lexists(file.path):
-            # It vanished after the scan: remembered with an impossible size, so that if it
-            # comes back unchanged (restored with its old mtime) the next refresh reads it.
+        if not os.path.lexists(file.path) or str(exc).startswith("cannot read"):
+            # It vanished after the scan, or could not be read (permissions, I/O): remembered
+            # with an impossible size, so that when it comes back unchanged (restored with its
+            # old mtime, its mode fixed) the next refresh reads it again.
             file = dataclasses.replace(file, size=_VANISHED)
         return _skip(file, str(exc) or type(exc).__name__)
     except Exception as exc:  # the extractor promises PageError only; a bug still skips one file
