@@ -148,9 +148,21 @@ class StoryIndex:
             self.generation += 1
             if name is not None:
                 self._load(name)
-        elif self._searcher is not None and not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
-            self.generation += 1
+        elif self._searcher is not None:
+            try:
+                if not self._searcher.up_to_date():
+                    self._searcher = self._searcher.refresh()
+                    self.generation += 1
+            except Exception:
+                # Another process switched builds and removed this one between our read of
+                # CURRENT and now: follow CURRENT again, once.
+                self._unload()
+                self._build = None
+                name = self._read_current()
+                if name is not None and name != "?":
+                    self._build = name
+                    self.generation += 1
+                    self._load(name)
 
     def _load(self, name: str) -> None:
         folder = self.location / name
@@ -201,9 +213,9 @@ class StoryIndex:
                     report = builder.incremental(current, files)
             except Cancelled:
                 return RefreshReport(notices=("the index refresh was stopped",))
-            self._cleanup()
-            with self._lock:
+            with self._lock:  # switch to the new build before removing the old one
                 self._sync()
+                self._cleanup()
                 if report.indexed or report.removed:
                     self.generation += 1
             return report
