@@ -58,6 +58,23 @@ class Corpus:
     #: Delete this between the scan and the read (the test does, through a patched scan).
     vanishing: Path | None = None
 
+    def remove_deep_folders(self) -> None:
+        """Take the folder chain down from the bottom: pytest's recursive clean-up of old temporary
+        folders would otherwise hit Python's recursion limit on it in a later run."""
+        deepest = self.root / "bad" / "deep"
+        for _ in range(DEEP_FOLDERS):
+            deepest = deepest / "d"
+        if not (self.root / "bad" / "deep").exists():
+            return
+        for path in [deepest, *deepest.parents]:
+            if path == self.root / "bad":
+                break
+            for child in path.iterdir() if path.is_dir() else ():
+                if not child.is_dir() or child.is_symlink():
+                    child.unlink()
+            if path.is_dir():
+                path.rmdir()
+
     def plant_vanishing(self) -> None:
         """(Re)create the file that a test deletes between the scan and the read."""
         if self.vanishing is not None:

@@ -48,9 +48,11 @@ for f in archive.scan():
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     """The bad-input corpus (with its 50 MB page), generated once for the session."""
-    return make_corpus(tmp_path_factory.mktemp("badinput") / "archive")
+    made = make_corpus(tmp_path_factory.mktemp("badinput") / "archive")
+    yield made
+    made.remove_deep_folders()
 
 
 @pytest.fixture
