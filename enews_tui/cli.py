@@ -21,6 +21,8 @@ from enews_tui.serialize import (
 from enews_tui.text import sanitize, sanitize_line
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+#: The index could not be written (a full disk): nothing was found to do the work with.
+EXIT_FAILED = EXIT_NOT_FOUND
 
 
 class _Parser(argparse.ArgumentParser):
@@ -218,7 +220,7 @@ def cmd_index(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
             raise
         except Exception as exc:  # noqa: BLE001 - e.g. a full disk: a message, not a traceback
             _err(f"could not update the index: {_reason(exc)}")
-            return EXIT_NOT_FOUND
+            return EXIT_FAILED
     for notice in report.notices:
         _err(notice)
     out.write(
