@@ -158,9 +158,10 @@ async def test_a_snippet_is_cut_so_its_first_marked_word_shows() -> None:
     index = FakeIndex([make_story(0)])
     app = _app(index)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.screen.workers.wait_for_complete()
         stories = app.screen.query_one(StoryList)
+        while not stories.rows:  # the full list lands first; the hit must not be replaced by it
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
         stories.show([hit], terms=("needle",))
         await pilot.pause()
         second_line = "".join(segment.text for segment in stories.render_line(1))
