@@ -119,6 +119,8 @@ async def test_a_burst_of_keys_costs_one_search() -> None:
     index = FakeIndex([make_story(n, title=t) for n, t in enumerate(_TITLES)])
     app = _app(index)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)  # the list and its first story have landed: the keys come alone
+        await app.screen.workers.wait_for_complete()
         await pilot.pause()
         app.screen.query_one("#search", Input).focus()
         await pilot.press(*"council")

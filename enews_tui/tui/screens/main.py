@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
@@ -29,6 +30,8 @@ from enews_tui.tui.widgets.story_list import StoryList
 
 #: Progress updates from the refresh thread are posted at most this often (seconds).
 PROGRESS_EVERY = 0.1
+#: Seconds the list cursor rests on a story before the reader shows it.
+PREVIEW_DELAY = 0.12
 
 
 class MainScreen(Screen[None]):
@@ -105,6 +108,8 @@ class MainScreen(Screen[None]):
         self._terms: tuple[str, ...] = ()
         self._story_token = 0
         self._focus_reader_on_load = False
+        self._opening: str | None = None  # the story last asked for
+        self._preview_timer: Timer | None = None
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
 
@@ -299,7 +304,28 @@ class MainScreen(Screen[None]):
 
     def on_story_list_selected(self, message: StoryList.Selected) -> None:
         """Open the chosen story."""
+        self._stop_preview()
         self._open(message.story_id, focus_reader=True)
+
+    def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
+        """Browsing the list shows the story under the cursor, once the cursor rests a moment
+        (not while typing a query: the list then changes with every key)."""
+        if self.focused is not self.query_one(StoryList):
+            return
+        self._stop_preview()
+        story_id = message.story_id
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(story_id))
+
+    def _preview(self, story_id: str) -> None:
+        """Show `story_id` in the reader, leaving the focus in the list."""
+        self._preview_timer = None
+        if story_id != self._opening:
+            self._open(story_id, focus_reader=False)
+
+    def _stop_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
 
     def on_reader_related_chosen(self, message: Reader.RelatedChosen) -> None:
         """Open a related story."""
@@ -375,6 +401,7 @@ class MainScreen(Screen[None]):
         """Load a story for the reader (a later open wins over an earlier one)."""
         self._story_token += 1
         self._focus_reader_on_load = focus_reader
+        self._opening = story_id
         self.query_one(Reader).border_title = "Story (loading…)"
         self.load_story(story_id, self._story_token)
 
