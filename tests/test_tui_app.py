@@ -115,6 +115,21 @@ async def test_launch_lists_every_story_newest_first(index: StoryIndex) -> None:
         assert focused(app) == "story-list"
 
 
+async def test_moving_in_the_list_previews_each_story(index: StoryIndex) -> None:
+    """The reader follows the list cursor once it rests; the focus stays in the list."""
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        stories = app.screen.query_one(StoryList)
+        reader = app.screen.query_one(Reader)
+        assert reader.story is not None and reader.story.id == stories.rows[0].id
+        for step in (1, 2, 1):
+            stories.cursor = step
+            await settle(pilot)
+            assert reader.story is not None and reader.story.id == stories.rows[step].id
+            assert app.focused is stories
+
+
 async def test_typing_a_word_finds_the_seed_with_marked_hits(index: StoryIndex) -> None:
     app = EnewsApp(index.archive, index)
     async with app.run_test(size=SIZE) as pilot:
