@@ -305,6 +305,34 @@ def test_text_save_of_a_capture() -> None:
 
 STORIES: list[tuple[str, dict[str, Any]]] = [
     (
+        # The headline, then the photo's alt text and caption both repeating it inline, glued
+        # to the teaser; the dateline bold inside the first paragraph; 2 contact blocks.
+        "story_rowing_captioned.html",
+        {
+            "title": "Rowing Into History",
+            "teaser": "The women's crew team captured its first national title this spring, "
+            "capping a decade of steady gains.",
+            "date": dt.date(2005, 6, 2),
+            "dateline": "Boston, Mass.",
+            "byline": Byline("Story", "Jane Doe", "Tufts Athletics"),
+            "url": None,
+            "sections": [(None, 2), ("Years of Work", 2)],
+            "first": "The boat crossed the line a half-second ahead of the field, and the team's "
+            "coach, Gary Caldwell, jumped into the Cooper River.",
+            "contacts": (
+                Contact(
+                    "For More Information",
+                    "Paul Sweeney",
+                    "Athletics Communications",
+                    "617.627.3586",
+                    "617.627.3000",
+                    "paul.sweeney@tufts.edu",
+                ),
+                Contact("Media Inquiries", "Kim Thurler", None, "617.627.3175", "617.627.4907"),
+            ),
+        },
+    ),
+    (
         "story_lab_latin1.html",
         {
             "title": "A Quiet Revolution in the Lab",

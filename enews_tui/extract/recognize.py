@@ -217,6 +217,7 @@ def _title_and_teaser(
             key = patterns.squash(lines[i].text)
             if len(key) >= 4 and len(lines[i].text) <= 200 and repeat.startswith(key):
                 printed, rest = _split_prefix(lines[j].text, len(key))
+                rest = _drop_repeats(rest, key)
                 teaser = (
                     _continue(lines, rest, j, header) if rest else _next_teaser(lines, shown, j)
                 )
@@ -228,7 +229,7 @@ def _title_and_teaser(
         key = patterns.squash(piece)
         for i in candidates:
             if len(key) >= 4 and patterns.squash(lines[i].text).startswith(key):
-                rest = _split_prefix(lines[i].text, len(key))[1]
+                rest = _drop_repeats(_split_prefix(lines[i].text, len(key))[1], key)
                 if not rest:
                     return lines[i].text, _next_teaser(lines, shown, i)
                 return sanitize_line(piece), _continue(lines, rest, i, header)
@@ -290,6 +291,14 @@ def _split_prefix(text: str, length: int) -> tuple[str, str]:
         if not char.isspace():
             seen += 1
     return text.strip(), ""
+
+
+def _drop_repeats(text: str, key: str) -> str:
+    """`text` without further printings of the title at its start (an image's alt text and its
+    caption can both repeat it before the teaser)."""
+    while len(key) >= 12 and text and patterns.squash(text).startswith(key):
+        text = _split_prefix(text, len(key))[1]
+    return text
 
 
 def _next_teaser(lines: list[_Line], shown: list[int], after: int) -> str | None:
