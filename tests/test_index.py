@@ -518,3 +518,43 @@ def test_searching_while_a_refresh_runs_in_another_thread(tmp_path: Path) -> Non
         assert not errors
         assert set(totals) <= {3, 63}
         assert ix.search("vaccine").total == 63
+
+
+def test_a_build_by_worker_processes_finds_and_counts_every_story(tmp_path: Path) -> None:
+    """A big archive is indexed by two worker processes (one segment each) and refreshed (a
+    third): every kind of query counts each matching story once, whatever the limit, and ranks
+    them the same way whatever the limit."""
+    stories = tuple(
+        make_story(
+            f"w{n:03d}",
+            f"Harbor report {n}" if n % 5 == 0 else f"Report {n}",
+            (
+                "The harbor master spoke." if n % 3 == 0 else "Nothing about the sea.",
+                "Rowing crews trained at dawn." if n % 4 == 0 else "A quiet week.",
+            ),
+        )
+        for n in range(240)
+    )
+    root = tmp_path / "archive"
+    with build(root, stories) as ix:
+        for n in range(240, 250):
+            write_story(root, make_story(f"w{n:03d}", f"Harbor extra {n}", ("rowing harbor",)))
+        assert ix.refresh().indexed == 10
+        expected = {
+            "harbor": {n for n in range(240) if n % 3 == 0 or n % 5 == 0} | set(range(240, 250)),
+            "harbor rowing": {n for n in range(240) if n % 12 == 0 or (n % 20 == 0)}
+            | set(range(240, 250)),
+            '"harbor master"': {n for n in range(240) if n % 3 == 0},
+            "harbor NOT rowing": {n for n in range(240) if (n % 3 == 0 or n % 5 == 0) and n % 4},
+            "harb*": {n for n in range(240) if n % 3 == 0 or n % 5 == 0} | set(range(240, 250)),
+            "harbr~": {n for n in range(240) if n % 3 == 0 or n % 5 == 0} | set(range(240, 250)),
+            "title:harbor": {n for n in range(240) if n % 5 == 0} | set(range(240, 250)),
+        }
+        for query, numbers in expected.items():
+            want = {f"w{n:03d}" for n in numbers}
+            every = ix.search(query, limit=None, snippets=False)
+            assert every.total == len(want), query
+            assert {h.id for h in every.hits} == want, query
+            top = ix.search(query, limit=7, snippets=False)
+            assert top.total == len(want), query
+            assert [h.id for h in top.hits] == [h.id for h in every.hits[:7]], query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterator
@@ -10,11 +11,13 @@ from typing import Literal
 from whoosh import query as wq
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import TopCollector
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.qparser.default import QueryParser
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from enews_tui.index.fastscore import score_all
 from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_parser
 from enews_tui.index.schema import DEFAULT_FIELDS, body_text
 from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem
@@ -280,14 +283,29 @@ def search(
         q = expand_fuzzy(searcher.reader(), q)
         terms = collect_terms(q)
         q = fast_patterns(q)
-        if sort == "date":
-            results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
+        scores = score_all(searcher, q) if sort == "relevance" else None
+        if scores is not None:
+            total = len(scores)
+            # Whoosh's order: best score first, then the lower document number.
+            if limit is None:
+                ranked = sorted(scores.items(), key=_rank)
+            else:
+                ranked = heapq.nsmallest(limit, scores.items(), key=_rank)
+            found = [(searcher.stored_fields(d)["id"], s) for d, s in ranked]
         else:
-            # One pass scoring every match counts the total too; Whoosh's default skips
-            # blocks, then runs the query again to count (2-3x slower when a total is needed).
-            results = searcher.search(q, limit=limit, optimize=False)
-        total = len(results)
-        found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
+            if sort == "date":
+                results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
+            elif limit is None:
+                results = searcher.search(q, limit=None)
+            else:
+                # One pass scoring every match counts the total too (Whoosh's default skips
+                # blocks, then runs the query again to count); no matcher replacement, which
+                # drops parts of an OR that cannot beat the lowest kept score from the total.
+                collector = TopCollector(limit=limit, usequality=False, replace=0)
+                searcher.search_with_collector(q, collector)
+                results = collector.results()
+            total = len(results)
+            found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
     except QueryError:
         raise
     except Exception as exc:
@@ -305,6 +323,11 @@ def search(
         hits.append(SearchHit(story_id, title, date, score, snippet, spans))
     suggestion = _suggest(qparser, searcher, store, text) if total == 0 else None
     return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    """Sort key: best score first, then the lower document number."""
+    return -item[1], item[0]
 
 
 def _everything(store: Store, text: str, limit: int | None, snippets: bool) -> SearchResult:
