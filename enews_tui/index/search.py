@@ -321,6 +321,9 @@ def search(
         if snippets:
             snippet, spans = make_snippet(plain, terms)
         hits.append(SearchHit(story_id, title, date, score, snippet, spans))
+    # Documents a killed refresh left without their row are not stories yet: not counted either
+    # (exact for every hit fetched; the next refresh removes the rest).
+    total -= len(found) - len(hits)
     suggestion = _suggest(qparser, searcher, store, text) if total == 0 else None
     return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))
 
