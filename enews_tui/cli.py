@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -132,6 +133,17 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
+def _stories(count: int) -> str:
+    """`1 story`, `3 stories`."""
+    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
+
+
+def _row(date: dt.date | None, title: str, story_id: str) -> str:
+    """One listing line: `2008-07-23  One Less Statistic  [000_3d400be652883c92]`."""
+    when = date.isoformat() if date else "----------"
+    return f"{when}  {sanitize_line(title)}  [{sanitize_line(story_id)}]\n"
+
+
 def _print_json(data: Any, out: TextIO) -> None:
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -145,8 +157,7 @@ def cmd_list(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _print_json([summary_to_dict(s) for s in summaries], out)
         return EXIT_OK
     for s in summaries:
-        date = s.date.isoformat() if s.date else "----------"
-        out.write(f"{date}  {sanitize_line(s.title)}  [{sanitize_line(s.id)}]\n")
+        out.write(_row(s.date, s.title, s.id))
     return EXIT_OK
 
 
@@ -173,13 +184,12 @@ def cmd_search(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _print_json(result_to_dict(result), out)
         return EXIT_OK
     shown = len(result.hits)
-    out.write(f"{result.total} stor{'y' if result.total == 1 else 'ies'} match")
+    out.write(f"{_stories(result.total)} match")
     out.write(f" (showing {shown})\n" if shown < result.total else "\n")
     if result.suggestion:
         out.write(f"Did you mean: {sanitize_line(result.suggestion)}\n")
     for hit in result.hits:
-        date = hit.date.isoformat() if hit.date else "----------"
-        out.write(f"\n{date}  {sanitize_line(hit.title)}  [{sanitize_line(hit.id)}]\n")
+        out.write("\n" + _row(hit.date, hit.title, hit.id))
         if hit.snippet:
             out.write(f"    {sanitize_line(hit.snippet)}\n")
     return EXIT_OK
@@ -199,9 +209,7 @@ def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int
         for label, value in (("T:", e.phone), ("F:", e.fax), ("E:", e.email)):
             if value:
                 parts.append(f"{label} {sanitize_line(value)}")
-        out.write(
-            " ".join(parts) + f"  [{len(e.stories)} stor{'y' if len(e.stories) == 1 else 'ies'}]\n"
-        )
+        out.write(" ".join(parts) + f"  [{_stories(len(e.stories))}]\n")
     return EXIT_OK
 
 
