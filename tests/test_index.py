@@ -11,7 +11,7 @@ import pytest
 from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.model import Byline, Contact, QueryError, Story
-from tests.test_index_support import bump, json_parser, make_story, write_story
+from tests.index_support import bump, json_parser, make_story, write_story
 
 THURLER = Contact("Media Inquiries", "Kim Thurler", None, "617.627.3175", "617.627.4907")
 REID = Contact("Media Inquiries", "Alexander Reid", None, "617.627.4173", "617.627.4907")

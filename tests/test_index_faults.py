@@ -18,15 +18,15 @@ from enews_tui.index import index_name, open_index
 from enews_tui.index.locking import file_lock
 from enews_tui.index.store import Store
 from enews_tui.model import Story
+from tests.index_support import json_parser, make_story, write_story
 from tests.support import REPO
-from tests.test_index_support import json_parser, make_story, write_story
 
 SCRIPT = """
 import sys
 from pathlib import Path
 from enews_tui.archive import Archive
 from enews_tui.index import open_index
-from tests.test_index_support import json_parser
+from tests.index_support import json_parser
 
 def main() -> None:
     with open_index(Archive(Path(sys.argv[1])), parser=json_parser) as ix:
