@@ -6,6 +6,7 @@ Anything else (phrases, NOT, ...) returns None and is searched by Whoosh itself.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from whoosh import query as wq
@@ -15,6 +16,8 @@ from whoosh.scoring import BM25F
 from enews_tui.index.scoring import _field_lengths
 
 Scores = dict[int, float]
+#: Per thread, the posting blocks decoded during the current search.
+_local = threading.local()
 
 
 class _Unsupported(Exception):
@@ -28,6 +31,7 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
     if not isinstance(weighting, BM25F) or weighting._field_B:
         return None
     pattern_types = _pattern_types()
+    _local.blocks = {}
     try:
         scores: Scores = {}
         for sub, offset in searcher.leaf_searchers():
@@ -39,6 +43,8 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
         return scores
     except _Unsupported:
         return None
+    finally:
+        _local.blocks = None
 
 
 def _pattern_types() -> tuple[type, ...]:
@@ -47,36 +53,48 @@ def _pattern_types() -> tuple[type, ...]:
     return (FastPattern, FastPatterns)
 
 
-def _node(top: Any, sub: Any, q: wq.Query, weighting: BM25F, patterns: tuple[type, ...]) -> Scores:
-    """One segment's scores for the query node `q`."""
+def _node(
+    top: Any,
+    sub: Any,
+    q: wq.Query,
+    weighting: BM25F,
+    patterns: tuple[type, ...],
+    only: set[int] | None = None,
+) -> Scores:
+    """One segment's scores for the query node `q` (of the documents in `only`, when given)."""
     if isinstance(q, wq.Term) and type(q) is wq.Term:
-        scores = _term(top, sub, q.fieldname, q.text, weighting)
+        scores = _term(top, sub, q.fieldname, q.text, weighting, only)
     elif type(q) is wq.Or and q.scale is None and not q.minmatch:
         scores = {}
         for child in q.subqueries:
-            for d, s in _node(top, sub, child, weighting, patterns).items():
+            for d, s in _node(top, sub, child, weighting, patterns, only).items():
                 scores[d] = scores.get(d, 0.0) + s
     elif type(q) is wq.And:
-        parts: list[Scores] = [
-            _node(top, sub, child, weighting, patterns) for child in q.subqueries
-        ]
-        if not parts:
+        if not q.subqueries:
             return {}
-        smallest: Scores = min(parts, key=len)
-        common = set(smallest)
-        for part in parts:
-            common.intersection_update(part)
+        # The documents first (reading posting lists is cheap), then scores for those only.
+        common = _docs(top, sub, q, patterns)
+        if only is not None:
+            common &= only
+        if not common:
+            return {}
+        parts = [_node(top, sub, child, weighting, patterns, common) for child in q.subqueries]
         scores = {}
         for d in common:
             total = 0.0
             for part in parts:
+                if d not in part:
+                    break
                 total += part[d]
-            scores[d] = total
+            else:
+                scores[d] = total
     elif isinstance(q, patterns):
         m = q.matcher(sub)  # type: ignore[attr-defined]
         scores = {}
         while m.is_active():
-            scores[m.id()] = m.score()
+            d = m.id()
+            if only is None or d in only:
+                scores[d] = m.score()
             m.next()
         return scores  # the pattern's boost is in its weights already
     elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -89,8 +107,68 @@ def _node(top: Any, sub: Any, q: wq.Query, weighting: BM25F, patterns: tuple[typ
     return scores
 
 
-def _term(top: Any, sub: Any, fieldname: str, text: Any, weighting: BM25F) -> Scores:
-    """BM25F scores of one term's postings in one segment, as Whoosh's BM25FScorer gives them."""
+def _docs(top: Any, sub: Any, q: wq.Query, patterns: tuple[type, ...]) -> set[int]:
+    """The documents of one segment that `q` matches, unscored."""
+    from enews_tui.index.search import _posting_ids  # search imports this module
+
+    if isinstance(q, wq.Term) and type(q) is wq.Term:
+        reader = sub.reader()
+        if q.fieldname not in top.schema:
+            return set()
+        text = top.schema[q.fieldname].to_bytes(q.text)
+        if (q.fieldname, text) not in reader:
+            return set()
+        blocks = _blocks(reader, q.fieldname, text)
+        if blocks is None:
+            return set(_posting_ids(reader.postings(q.fieldname, text)))
+        docs: set[int] = set()
+        for ids, _weights in blocks:
+            docs.update(ids)
+        return docs
+    if type(q) is wq.Or and q.scale is None and not q.minmatch:
+        found: set[int] = set()
+        for child in q.subqueries:
+            found |= _docs(top, sub, child, patterns)
+        return found
+    if type(q) is wq.And:
+        sets = [_docs(top, sub, child, patterns) for child in q.subqueries]
+        return min(sets, key=len).intersection(*sets) if sets else set()
+    if isinstance(q, patterns):
+        return set(q.docs(sub))  # type: ignore[attr-defined]
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return set()
+    raise _Unsupported(type(q).__name__)
+
+
+def _blocks(reader: Any, fieldname: str, text: bytes) -> list[tuple[Any, Any]] | None:
+    """(ids, weights) of each posting block of a term, decoded once per search (an AND reads
+    its terms' documents first, then scores them); None when the postings are filtered."""
+    cache: dict[tuple[int, str, bytes], Any] | None = getattr(_local, "blocks", None)
+    key = (id(reader), fieldname, text)
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    m = reader.postings(fieldname, text)
+    found: list[tuple[Any, Any]] | None = None
+    if isinstance(m, W3LeafMatcher):
+        found = []
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            start = m._i
+            found.append((m._ids[start:], m._weights[start:]))
+            m._next_block()
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _term(
+    top: Any, sub: Any, fieldname: str, text: Any, weighting: BM25F, only: set[int] | None = None
+) -> Scores:
+    """BM25F scores of one term's postings in one segment, as Whoosh's BM25FScorer gives them
+    (of the documents in `only`, when given)."""
     reader = sub.reader()
     if fieldname not in top.schema or not top.schema[fieldname].scorable:
         raise _Unsupported(fieldname)
@@ -102,23 +180,23 @@ def _term(top: Any, sub: Any, fieldname: str, text: Any, weighting: BM25F) -> Sc
     b, k1 = weighting.B, weighting.K1
     k1p1 = k1 + 1
     lengths = _field_lengths(reader, fieldname)
-    m = reader.postings(fieldname, text)
+    blocks = _blocks(reader, fieldname, text) if lengths is not None else None
     scores: Scores = {}
-    if isinstance(m, W3LeafMatcher) and lengths is not None:
-        while m.is_active():
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            ids, weights = m._ids, m._weights
-            for i in range(m._i, len(ids)):
+    if blocks is not None and lengths is not None:
+        for ids, weights in blocks:
+            for i in range(len(ids)):
+                if only is not None and ids[i] not in only:
+                    continue
                 tf = weights[i]
                 fl = lengths[ids[i]]
                 scores[ids[i]] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-            m._next_block()
         return scores
+    m = reader.postings(fieldname, text)
     while m.is_active():  # e.g. a segment with deletions: Whoosh filters its postings
         d = m.id()
+        if only is not None and d not in only:
+            m.next()
+            continue
         tf = m.weight()
         fl = lengths[d] if lengths is not None else reader.doc_field_length(d, fieldname, 1)
         scores[d] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
