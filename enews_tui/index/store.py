@@ -202,19 +202,7 @@ class Store:
                 db.execute("DELETE FROM contacts WHERE story_id = ?", (r.id,))
                 db.execute(
                     "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        r.id,
-                        r.source,
-                        r.size,
-                        r.mtime_ns,
-                        r.title,
-                        r.date,
-                        r.dateline,
-                        _sortkey(r.date),
-                        r.lead,
-                        r.data,
-                        r.text,
-                    ),
+                    _story_values(r),
                 )
                 db.executemany(
                     "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -239,22 +227,7 @@ class Store:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (
-                        r.id,
-                        r.source,
-                        r.size,
-                        r.mtime_ns,
-                        r.title,
-                        r.date,
-                        r.dateline,
-                        _sortkey(r.date),
-                        r.lead,
-                        r.data,
-                        r.text,
-                    )
-                    for r in rows
-                ),
+                (_story_values(r) for r in rows),
             )
             self.db.executemany(
                 "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -350,3 +323,20 @@ class Store:
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file (before the folder is renamed into place)."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _story_values(r: Row) -> tuple[object, ...]:
+    """A row's values in the `stories` table's column order."""
+    return (
+        r.id,
+        r.source,
+        r.size,
+        r.mtime_ns,
+        r.title,
+        r.date,
+        r.dateline,
+        _sortkey(r.date),
+        r.lead,
+        r.data,
+        r.text,
+    )
