@@ -23,9 +23,9 @@ from enews_tui.cli import main
 from enews_tui.index import open_index
 from enews_tui.render import format_contacts, story_date_line
 from tests.badinput import CLICK, LINK, console_script, hostile_archive, unsafe_chars
+from tests.tui_support import screen_text
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.pilot import Pilot
 
 #: Words only the escape sequences carry: if one shows up, a sequence survived in part.
@@ -106,12 +106,6 @@ def test_the_installed_command_writes_no_escape_bytes(root: Path, tmp_path: Path
         assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", raw), args
 
 
-def _screen_text(app: App[int]) -> str:
-    """What the screen shows, as text (private compositor API, as in the TUI tests)."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
 def _holds(get: Callable[[], object], value: object) -> Callable[[], bool]:
     """A condition: `get()` equals `value` (bound now, not when the loop moves on)."""
     return lambda: get() == value
@@ -149,7 +143,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
             stories = app.screen.query_one(StoryList)
             reader = app.screen.query_one(Reader)
             await _until(pilot, lambda: len(stories.rows) == 4)
-            text = _screen_text(app)
+            text = screen_text(app)
             _assert_clean(text)
             assert CLICK in text
             copies: list[str] = []
@@ -160,7 +154,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
                 await _until(pilot, _holds(lambda: getattr(reader.story, "id", ""), story_id))
                 story = reader.story
                 assert story is not None and story.contacts
-                text = _screen_text(app)
+                text = screen_text(app)
                 _assert_clean(text)
                 assert CLICK in text and "Eve Mallory" in text
                 await pilot.click(reader, offset=(12, 1))  # on the title with its [@click]
@@ -174,7 +168,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
                 await _until(pilot, _holds(lambda: app.clipboard, everything))
                 copies.append(app.clipboard)
                 _assert_clean(app.clipboard)
-                _assert_clean(_screen_text(app))
+                _assert_clean(screen_text(app))
                 assert app.is_running
             for note in app._notifications:
                 _assert_clean(note.message)

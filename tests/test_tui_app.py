@@ -25,6 +25,7 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.support import SEED, SEED_ID
+from tests.tui_support import capture_output, screen_text
 
 PAGES = Path(__file__).parent / "tui_pages"
 SIZE = (140, 44)
@@ -82,12 +83,6 @@ def status(app: EnewsApp) -> str:
 def focused(app: EnewsApp) -> str | None:
     """The id of the focused widget."""
     return app.focused.id if app.focused is not None else None
-
-
-def screen_text(app: EnewsApp) -> str:
-    """Everything on screen, as plain text."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def reader_text(reader: Reader) -> str:
@@ -211,15 +206,7 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
         assert app.clipboard == KIM
         assert native_copies[-1] == KIM.encode()
         # C copies all, from the list too; the terminal gets it as OSC 52.
-        written: list[str] = []
-        assert app._driver is not None
-        real_write = app._driver.write
-
-        def capture(data: str) -> None:
-            written.append(data)
-            real_write(data)
-
-        app._driver.write = capture  # type: ignore[method-assign]
+        written = capture_output(app)
         await pilot.press("escape", "C")
         await settle(pilot)
         osc52 = "\x1b]52;c;" + base64.b64encode(app.clipboard.encode()).decode() + "\x07"

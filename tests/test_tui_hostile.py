@@ -14,6 +14,7 @@ from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
+from tests.tui_support import capture_output, screen_text
 
 CLICK = "[@click=app.quit]Click me[/]"
 ESCAPES = "\x1b]52;c;UFdORUQ=\x07\x1b]0;PWNED-TITLE\x07\x1b[2J\x9b31m"
@@ -43,34 +44,21 @@ def _hostile_index() -> FakeIndex:
     return FakeIndex([story, other])
 
 
-def _screen_text(app: EnewsApp) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
 async def test_hostile_markup_is_inert_everywhere() -> None:
     app = EnewsApp(_hostile_index().archive, _hostile_index())
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        written: list[str] = []
-        assert app._driver is not None
-        real_write = app._driver.write
-
-        def capture(data: str) -> None:
-            written.append(data)
-            real_write(data)
-
-        app._driver.write = capture  # type: ignore[method-assign]
+        written = capture_output(app)
         await pilot.pause()
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
-        text = _screen_text(app)
+        text = screen_text(app)
         assert "[@click=app.quit]Click me[/]" in text  # list rows show it literally
         await pilot.press("enter")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         reader = app.screen.query_one(Reader)
         assert reader.story is not None and reader.story.id == "story-000000"
-        text = _screen_text(app)
+        text = screen_text(app)
         assert "headline [/i] broken [b]bold" in text
         assert "[link='https://evil.example']LINK[/link]" in text
         # Clicking the words that would be a [@click] action or a link does nothing.
@@ -92,7 +80,7 @@ async def test_hostile_markup_is_inert_everywhere() -> None:
         notices = list(app._notifications)
         assert notices and "[@click=app.quit]Kim[/]" in notices[-1].message
         await pilot.pause()
-        assert "Kim[/] headline [/i]" in _screen_text(app)  # the toast shows it literally
+        assert "Kim[/] headline [/i]" in screen_text(app)  # the toast shows it literally
         assert app.is_running
         # The in-memory index handed the UI raw escape sequences; none reached the terminal.
         output = "".join(written)

@@ -1,0 +1,28 @@
+"""Helpers for the UI tests: what a running app shows, and what it writes to the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+
+def screen_text(app: App[Any]) -> str:
+    """Everything on screen, as plain text (through the compositor's private API)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def capture_output(app: App[Any]) -> list[str]:
+    """Record every string the app writes to the terminal from now on (still writing it)."""
+    written: list[str] = []
+    driver = app._driver
+    assert driver is not None
+    real_write = driver.write
+
+    def tee(data: str) -> None:
+        written.append(data)
+        real_write(data)
+
+    driver.write = tee  # type: ignore[method-assign]
+    return written
