@@ -443,7 +443,6 @@ REFUSED: list[tuple[str, type[PageError], str]] = [
     ("archives_2008_07.html", NotAStory, "not a story: E-News Archives month index"),
     ("archives_2002_12.txt", NotAStory, "not a story: E-News Archives month index"),
     ("section_science.html", NotAStory, "not a story: a section front"),
-    ("truncated_in_header.html", NotAStory, "not a story"),
     ("bad_empty.html", NotAStory, "empty page"),
     ("bad_blank.txt", NotAStory, "empty page"),
     ("bad_binary.html", PageError, "binary file, not a page"),
@@ -462,9 +461,24 @@ def test_refused_pages_say_why(name: str, error: type[PageError], reason: str) -
     assert "\n" not in message and len(message) < 200
 
 
+def _seed_table_cut_after(marker: bytes) -> bytes:
+    """The seed's table-layout page as a download cut off just after `marker` (inside a tag)."""
+    raw = (PAGES / "seed_table_cp1252.html").read_bytes()
+    return raw[: raw.index(marker) + len(marker)]
+
+
+def test_page_truncated_in_its_header_is_not_a_story() -> None:
+    """Cut off inside the search form, before any story text: refused with a one-line reason."""
+    raw = _seed_table_cut_after(b'NAME="q" SIZE="14"></TD>\r\n<TD><INPUT TYPE=')
+    with pytest.raises(NotAStory) as caught:
+        parse_story(raw, "truncated_in_header.html")
+    assert str(caught.value).startswith("not a story") and "\n" not in str(caught.value)
+
+
 def test_page_truncated_mid_tag_keeps_what_arrived() -> None:
     """A page cut off inside a tag in its contact box keeps the story and complete entries."""
-    story = parse("truncated_in_contacts.html")
+    raw = _seed_table_cut_after(b"Suzanne McInroy<B")
+    story = parse_story(raw, "truncated_in_contacts.html")
     assert same_story(story).sections == seed_story().sections
     assert [c.name for c in story.contacts] == [
         "Web Communications",
