@@ -26,7 +26,7 @@ class ArchiveFile:
 
     id: str
     source: str
-    path: Path
+    path: str  # a plain string: a scan makes one per file, and only `read` opens it
     size: int
     mtime_ns: int
 
@@ -71,7 +71,7 @@ class Archive:
         found = sorted(self._walk(), key=lambda item: item[0])
         files: list[ArchiveFile] = []
         taken: set[str] = set()
-        for rel, path, st in found:
+        for rel, path, size, mtime_ns in found:
             stem, suffix = os.path.splitext(rel)
             story_id = stem if stem not in taken else rel
             n = 2
@@ -79,24 +79,30 @@ class Archive:
                 story_id = f"{rel}~{n}"
                 n += 1
             taken.add(story_id)
-            files.append(ArchiveFile(story_id, rel, path, st.st_size, st.st_mtime_ns))
+            files.append(ArchiveFile(story_id, rel, path, size, mtime_ns))
         return files
 
-    def _walk(self) -> Iterator[tuple[str, Path, os.stat_result]]:
-        """(relative path, path, stat) of each regular page file; links to folders not followed."""
-        for dirpath, filenames in _folders(self.root):
-            for name in filenames:
-                if os.path.splitext(name)[1].lower() not in PAGE_SUFFIXES:
+    def _walk(self) -> Iterator[tuple[str, str, int, int]]:
+        """(relative path, path, size, mtime_ns) of each page file; links to folders not followed.
+
+        Plain strings and the folder listing's own entries: at 100k files, a Path and a separate
+        stat per file were most of the time a refresh with nothing changed took."""
+        root = str(self.root)
+        skip = len(os.path.join(root, ""))
+        for entries in _folders(root):
+            for entry in entries:
+                if os.path.splitext(entry.name)[1].lower() not in PAGE_SUFFIXES:
                     continue
-                path = Path(dirpath, name)
                 try:
-                    st = path.stat()
+                    st = entry.stat()
+                    size, mtime_ns = st.st_size, st.st_mtime_ns
                 except OSError:
                     # A dangling link or a link loop: listed, so that reading it reports why.
-                    st = os.stat_result(
-                        (0, 0, 0, 0, 0, 0, _UNREADABLE, 0, 0, 0), {"st_mtime_ns": 0}
-                    )
-                yield _printable(path.relative_to(self.root).as_posix()), path, st
+                    size, mtime_ns = _UNREADABLE, 0
+                rel = entry.path[skip:]
+                if os.sep != "/":
+                    rel = rel.replace(os.sep, "/")
+                yield _printable(rel), entry.path, size, mtime_ns
 
     def read(self, file: ArchiveFile) -> bytes:
         """The page's bytes; `PageError` with a one-line reason when it cannot be read."""
@@ -132,10 +138,11 @@ def _printable(rel: str) -> str:
     )
 
 
-def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
-    """(folder, names of its non-folders), like `os.walk` but without recursion, so folders
-    nested thousands deep cannot exhaust the stack; links to folders are not followed."""
-    stack = [str(root)]
+def _folders(root: str) -> Iterator[list[os.DirEntry[str]]]:
+    """The non-folder entries of each folder below `root`, like `os.walk` but without
+    recursion, so folders nested thousands deep cannot exhaust the stack; links to folders are
+    not followed."""
+    stack = [root]
     while stack:
         folder = stack.pop()
         try:
@@ -143,7 +150,7 @@ def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
                 found = sorted(entries, key=lambda e: e.name)
         except OSError:
             continue  # unreadable, vanished or a path too long: nothing to list there
-        files: list[str] = []
+        files: list[os.DirEntry[str]] = []
         below: list[str] = []
         for entry in found:
             try:
@@ -151,8 +158,8 @@ def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
             except OSError:
                 is_dir = False
             if not is_dir:
-                files.append(entry.name)
+                files.append(entry)
             elif not entry.is_symlink():
                 below.append(entry.path)
-        yield folder, files
+        yield files
         stack.extend(reversed(below))
