@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
+from enews_tui.index.postings import direct_reader, weights_of
 from enews_tui.index.scoring import _field_lengths
 
 Scores = dict[int, float]
@@ -89,14 +90,11 @@ def _node(
             else:
                 scores[d] = total
     elif isinstance(q, patterns):
-        m = q.matcher(sub)  # type: ignore[attr-defined]
-        scores = {}
-        while m.is_active():
-            d = m.id()
-            if only is None or d in only:
-                scores[d] = m.score()
-            m.next()
-        return scores  # the pattern's boost is in its weights already
+        # The same scores as the pattern's list matcher, read from its lists in one go.
+        scores = q.segment_scores(sub.reader())  # type: ignore[attr-defined]
+        if only is not None:
+            scores = {d: s for d, s in scores.items() if d in only}
+        return scores  # the pattern's boost is in them already
     elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return {}
     else:
@@ -147,8 +145,17 @@ def _blocks(reader: Any, fieldname: str, text: bytes) -> list[tuple[Any, Any]] |
     key = (id(reader), fieldname, text)
     if cache is not None and key in cache:
         return cache[key]  # type: ignore[no-any-return]
-    m = reader.postings(fieldname, text)
+    direct = direct_reader(reader)
     found: list[tuple[Any, Any]] | None = None
+    if direct is not None:
+        info = direct.term_info(fieldname, text)
+        found = []
+        if info is not None:
+            found = [(ids, weights_of(data, len(ids))) for ids, data in direct.blocks(info)]
+        if cache is not None:
+            cache[key] = found
+        return found
+    m = reader.postings(fieldname, text)
     if isinstance(m, W3LeafMatcher):
         found = []
         while m.is_active():

@@ -18,6 +18,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from enews_tui.index.fastscore import score_all
+from enews_tui.index.postings import direct_reader
 from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_parser
 from enews_tui.index.schema import DEFAULT_FIELDS, body_text
 from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem
@@ -112,14 +113,26 @@ class FastPattern(wq.Query):  # type: ignore[misc]
 
     def _ids(self, reader: IndexReader) -> list[int]:
         docs: set[int] = set()
+        direct = direct_reader(reader)
         for btext in self._terms(reader):
-            if (self.fieldname, btext) in reader:
+            if direct is not None and isinstance(btext, bytes):
+                info = direct.term_info(self.fieldname, btext)
+                if info is not None:
+                    docs.update(direct.doc_ids(info))
+            elif (self.fieldname, btext) in reader:
                 docs.update(_posting_ids(reader.postings(self.fieldname, btext)))
         return sorted(docs)
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
         """The matching document numbers of this (sub)searcher."""
         return iter(self._ids(searcher.reader()))
+
+    def segment_scores(self, reader: IndexReader) -> dict[int, float]:
+        """Document number -> score in one segment: the boost for every match (1.0 for none,
+        as Whoosh's list matcher takes a zero boost)."""
+        if self.fieldname not in reader.indexed_field_names():
+            return {}
+        return dict.fromkeys(self._ids(reader), self.boost or 1.0)
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         """A list matcher over the segment's matching documents, all scored alike."""
@@ -181,17 +194,23 @@ class FastPatterns(wq.Query):  # type: ignore[misc]
                 scores[doc] = scores.get(doc, 0.0) + part.boost
         return scores
 
+    def segment_scores(self, reader: IndexReader) -> dict[int, float]:
+        """Document number -> score in one segment, as the matcher gives them."""
+        boost = self.boost
+        scores = self._scores(reader)
+        return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
         """The matching document numbers of this (sub)searcher."""
         return iter(sorted(self._scores(searcher.reader())))
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         """A list matcher over the segment's matching documents and their scores."""
-        scores = self._scores(searcher.reader())
+        scores = self.segment_scores(searcher.reader())
         if not scores:
             return NullMatcher()
         ids = sorted(scores)
-        return _UnprunedListMatcher(ids, weights=[scores[d] * self.boost for d in ids])
+        return _UnprunedListMatcher(ids, weights=[scores[d] for d in ids])
 
 
 def fast_patterns(q: wq.Query) -> wq.Query:

@@ -13,6 +13,9 @@ from enews_tui.index.schema import term_of
 
 SNIPPET_CHARS = 200
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
+#: Before a position, what makes it the inside of a word: a word character, or a dot right
+#: after one (`u.s` is one word; in `u.s..rowing` the second dot ends it).
+_INSIDE_WORD = re.compile(r"\w|(?<=\w)\.")
 _ELLIPSIS = "…"
 #: Matches looked at per text: the densest window among the first ones is a good snippet.
 _MAX_MATCHES = 64
@@ -30,12 +33,12 @@ def stem(word: str) -> str:
 
 
 def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
-    """(start, end, stem) of every word of `text` the terms match."""
+    """(start, end, stem) of the first words of `text` the terms match, in text order."""
     if terms.patterns or not text.isascii():
         candidates: Iterable[re.Match[str]] = _WORD.finditer(text)
-    else:  # only words starting like a term can match: let the regex engine find those
+    else:  # only words starting like a term can match: find those with str.find
         heads = {t[: max(3, len(t) - 2)] for t in terms.stems} | terms.prefixes
-        candidates = _candidates(frozenset(h for h in heads if h)).finditer(text)
+        candidates = _words_starting(text, sorted(h for h in heads if h))
     prefixes = tuple(terms.prefixes)
     found: list[tuple[int, int, str]] = []
     for m in candidates:
@@ -54,13 +57,24 @@ def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     return found
 
 
-@functools.lru_cache(maxsize=256)
-def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
-    """Words (as the index cuts them) beginning with one of `heads`, ignoring case."""
-    if not heads:
-        return re.compile(r"(?!)")
-    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternatives})\w*(?:\.\w+)*", re.IGNORECASE)
+def _words_starting(text: str, heads: list[str]) -> list[re.Match[str]]:
+    """The words (as the index cuts them) of ASCII `text` beginning with one of `heads`,
+    ignoring case, in text order: a C-speed find per head instead of a regex trying every
+    position of the text."""
+    lower = text.lower()
+    starts: set[int] = set()
+    for head in heads:
+        pos = lower.find(head)
+        while pos >= 0:
+            if pos == 0 or not _INSIDE_WORD.match(lower, pos - 1):
+                starts.add(pos)
+            pos = lower.find(head, pos + 1)
+    words = []
+    for pos in sorted(starts):
+        m = _WORD.match(text, pos)
+        if m is not None:
+            words.append(m)
+    return words
 
 
 def make_snippet(text: str, terms: Terms) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -1,0 +1,153 @@
+"""The index's own search paths give Whoosh's answers: posting lists read straight from the
+mapped files, prefixes and date ranges answered as document lists, plain queries scored from
+the posting blocks. Same stories, same scores, same totals, over an index of three segments
+with deleted documents (a parallel full build, then a refresh that rewrote some pages)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.fields import ID, TEXT, Schema
+
+from benchmarks.generate import generate, story_path
+from benchmarks.queries import make_queries
+from enews_tui.archive import Archive
+from enews_tui.index import open_index
+from enews_tui.index.core import StoryIndex
+from enews_tui.index.parse import PARALLEL_MIN
+from enews_tui.index.postings import direct_reader, weights_of
+from enews_tui.index.search import parse
+from enews_tui.index.storage import open_mapped
+from tests.index_support import bump
+
+SEED = 5
+COUNT = PARALLEL_MIN + 40  # a full build by two worker processes: two segments
+REWRITTEN = (3, 50, 130, 201)
+
+
+@pytest.fixture(scope="module", params=["built", "refreshed"])
+def index(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StoryIndex]:
+    """Two worker segments read directly ("built"); then with a third segment holding
+    rewritten pages, whose old documents are deleted from the others ("refreshed"), so both
+    the direct reader and Whoosh's filtered matchers are used."""
+    root = tmp_path_factory.mktemp("corpus")
+    generate(root, COUNT, seed=SEED, jobs=1)
+    ix = open_index(Archive(root), cache_root=tmp_path_factory.mktemp("cache"))
+    ix.refresh()
+    if request.param == "refreshed":
+        for i in REWRITTEN:  # each page now holds the next story's text
+            path = story_path(root, i)
+            path.write_bytes(story_path(root, i + 1).read_bytes())
+            bump(path)
+        assert ix.refresh().indexed == len(REWRITTEN)
+    yield ix
+    ix.close()
+
+
+def _whoosh(ix: StoryIndex, text: str) -> dict[str, float]:
+    """Story id -> score from Whoosh's own matchers for the same parsed query."""
+    q = parse(ix._qparser, text)
+    assert ix._searcher is not None
+    results = ix._searcher.search(q, limit=None)
+    return {hit["id"]: float(hit.score) for hit in results}
+
+
+def _ours(ix: StoryIndex, text: str) -> tuple[int, dict[str, float]]:
+    result = ix.search(text, limit=None, snippets=False)
+    return result.total, {hit.id: hit.score for hit in result.hits}
+
+
+def _queries(*kinds: str) -> list[str]:
+    drawn = make_queries(SEED, COUNT, 6)
+    return [q.text for kind in kinds for q in drawn[kind]]
+
+
+def test_the_index_has_the_segments_meant(index: StoryIndex) -> None:
+    """The set-up the comparison needs, read from the open searcher."""
+    assert index._searcher is not None
+    readers = [sub.reader() for sub, _ in index._searcher.leaf_searchers()]
+    direct = [direct_reader(r) is not None for r in readers]
+    if len(readers) == 2:
+        assert direct == [True, True]
+    else:
+        assert len(readers) == 3 and True in direct and False in direct
+
+
+@pytest.mark.parametrize(
+    "text", _queries("word", "two words", "field") + ["title:staff OR body:college"]
+)
+def test_same_stories_scores_and_total_as_whoosh(index: StoryIndex, text: str) -> None:
+    """Words, ANDs, ORs and fields: scored from the posting blocks exactly as Whoosh does."""
+    total, ours = _ours(index, text)
+    theirs = _whoosh(index, text)
+    assert total == len(theirs) == len(ours)
+    assert ours.keys() == theirs.keys()
+    for story_id, score in theirs.items():
+        assert math.isclose(ours[story_id], score, rel_tol=1e-6), story_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    _queries("prefix", "typo", "date range")
+    + ["pro* OR sta*", "title:a* AND date:[2003 to 2008]", "date:>2009", "s*"],
+)
+def test_same_stories_and_total_as_whoosh(index: StoryIndex, text: str) -> None:
+    """Prefixes, typos and date ranges find the stories Whoosh finds, and count them all.
+    Scores differ on purpose: a prefix or range scores each field it matches in as 1 (Whoosh
+    does too, except when it stands for a single term, which it scores as that word); a typo
+    scores as the words it stands for."""
+    total, ours = _ours(index, text)
+    assert total == len(ours)
+    assert ours.keys() == _whoosh(index, text).keys()
+
+
+def test_posting_lists_read_directly_are_whoosh_postings(tmp_path: Path) -> None:
+    """Document numbers and weights of every term, block by block, as Whoosh's matcher reads
+    them: terms of one or two postings, of consecutive documents, inlined, of many blocks."""
+    ix = windex.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
+    with ix.writer() as writer:
+        for n in range(700):
+            words = ["every"] * (1 + n % 3) + ["even" if n % 2 else "odd", f"n{n}", f"m{n // 300}"]
+            words += ["seven"] if n % 7 == 0 else []
+            writer.add_document(id=str(n), body=" ".join(words))
+    kinds: set[str] = set()
+    with open_mapped(str(tmp_path), ix.schema).reader() as reader:
+        direct = direct_reader(reader)
+        assert direct is not None
+        for btext in list(reader.lexicon("body")):
+            info = direct.term_info("body", btext)
+            assert info is not None
+            m = reader.postings("body", btext)
+            ids, weights = [], []
+            while m.is_active():
+                ids.append(m.id())
+                weights.append(m.weight())
+                m.next()
+            assert list(direct.doc_ids(info)) == ids, btext
+            blocks = list(direct.blocks(info))
+            assert [d for got, _ in blocks for d in got] == ids
+            assert [w for got, data in blocks for w in weights_of(data, len(got))] == weights
+            kinds.add(type(direct.doc_ids(info)).__name__)
+            kinds.add("blocks" if len(blocks) > 1 else "block")
+        assert direct.term_info("body", b"zzzznotaword") is None
+    assert kinds == {"tuple", "range", "generator", "blocks", "block"}
+
+
+def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
+    """`pro*` ranks stories matching in more fields first, each field counting 1."""
+    q = parse(index._qparser, "pro*")
+    assert isinstance(q, wq.Or)
+    assert all(isinstance(c, wq.Prefix) for c in q.subqueries)
+    result = index.search("pro*", limit=None, snippets=False)
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert set(scores) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0}
+    assert len(set(scores)) > 1
+    assert set(_whoosh(index, "title:pro*").values()) == {1.0}  # title: many "pro" words
