@@ -223,6 +223,8 @@ def test_empty_query_lists_everything_newest_first(index: StoryIndex) -> None:
         ("title:boathouse", {"rowing/boathouse"}),
         ("author:melanson", {"rowing/crew-wins"}),
         ("byline:journal", {"health/vaccine-cold"}),
+        ('byline:"web communications"', {"rowing/crew-wins"}),  # a field's phrase
+        ('author:"communications web"', set()),
         ("contact:thurler", {"rowing/crew-wins", "rowing/boathouse", "rowing/regatta"}),
         ("contact:617.627.4173", {"rowing/boathouse"}),
         ("dateline:grafton", {"health/vaccine-school"}),

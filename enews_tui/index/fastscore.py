@@ -1,8 +1,9 @@
-"""Scoring every match of a plain query (words, ANDs and ORs of them, expanded typos, prefixes
-and date ranges) straight from the posting blocks, with Whoosh's BM25F formula: the same
-scores and total as Whoosh's matchers, without a Python call per matcher per document (an AND
-of two common words spent most of its time stepping Whoosh's union and intersection matchers).
-Anything else (phrases, NOT, ...) returns None and is searched by Whoosh itself."""
+"""Scoring every match of a plain query (words, phrases, ANDs and ORs of them, expanded typos,
+prefixes and date ranges) straight from the posting blocks, with Whoosh's BM25F formula: the
+same scores and total as Whoosh's matchers, without a Python call per matcher per document (an
+AND of two common words spent most of its time stepping Whoosh's union and intersection
+matchers; a phrase, its span matchers). Anything else (NOT, ...) returns None and is searched
+by Whoosh itself."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ import threading
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
-from enews_tui.index.postings import direct_reader, weights_of
+from enews_tui.index.postings import Block, direct_reader, positions
 from enews_tui.index.scoring import _field_lengths
 
 Scores = dict[int, float]
@@ -70,6 +70,13 @@ def _node(
         for child in q.subqueries:
             for d, s in _node(top, sub, child, weighting, patterns, only).items():
                 scores[d] = scores.get(d, 0.0) + s
+    elif type(q) is wq.Phrase:
+        # Whoosh scores a phrase as the AND of its words: the sum of their BM25F scores.
+        docs = set(_phrase_docs(top, sub, q))
+        if only is not None:
+            docs &= only
+        parts = [_term(top, sub, q.fieldname, w, weighting, docs) for w in q.words] if docs else []
+        scores = {d: sum(part[d] for part in parts) for d in docs}
     elif type(q) is wq.And:
         if not q.subqueries:
             return {}
@@ -107,22 +114,16 @@ def _node(
 
 def _docs(top: Any, sub: Any, q: wq.Query, patterns: tuple[type, ...]) -> set[int]:
     """The documents of one segment that `q` matches, unscored."""
-    from enews_tui.index.search import _posting_ids  # search imports this module
-
     if isinstance(q, wq.Term) and type(q) is wq.Term:
-        reader = sub.reader()
-        if q.fieldname not in top.schema:
+        text = _term_bytes(top, q.fieldname, q.text)
+        if text is None:
             return set()
-        text = top.schema[q.fieldname].to_bytes(q.text)
-        if (q.fieldname, text) not in reader:
-            return set()
-        blocks = _blocks(reader, q.fieldname, text)
-        if blocks is None:
-            return set(_posting_ids(reader.postings(q.fieldname, text)))
         docs: set[int] = set()
-        for ids, _weights in blocks:
+        for ids, _weights, _values in _blocks(sub.reader(), q.fieldname, text):
             docs.update(ids)
         return docs
+    if type(q) is wq.Phrase:
+        return set(_phrase_docs(top, sub, q))
     if type(q) is wq.Or and q.scale is None and not q.minmatch:
         found: set[int] = set()
         for child in q.subqueries:
@@ -138,36 +139,67 @@ def _docs(top: Any, sub: Any, q: wq.Query, patterns: tuple[type, ...]) -> set[in
     raise _Unsupported(type(q).__name__)
 
 
-def _blocks(reader: Any, fieldname: str, text: bytes) -> list[tuple[Any, Any]] | None:
-    """(ids, weights) of each posting block of a term, decoded once per search (an AND reads
-    its terms' documents first, then scores them); None when the postings are filtered."""
-    cache: dict[tuple[int, str, bytes], Any] | None = getattr(_local, "blocks", None)
+def _term_bytes(top: Any, fieldname: str, text: Any) -> bytes | None:
+    """The indexed form of a query word, None when the field cannot hold it."""
+    if fieldname not in top.schema:
+        return None
+    try:
+        return bytes(top.schema[fieldname].to_bytes(text))
+    except ValueError:
+        return None
+
+
+def _blocks(reader: Any, fieldname: str, text: bytes) -> list[Block]:
+    """The posting blocks of a term in one segment (none when it lacks the term), decoded once
+    per search: an AND or a phrase reads its terms' documents first, then scores them."""
+    direct = direct_reader(reader)
+    if direct is None:
+        raise _Unsupported("a segment without a direct reader")
+    cache: dict[tuple[int, str, bytes], list[Block]] | None = getattr(_local, "blocks", None)
     key = (id(reader), fieldname, text)
     if cache is not None and key in cache:
-        return cache[key]  # type: ignore[no-any-return]
-    direct = direct_reader(reader)
-    found: list[tuple[Any, Any]] | None = None
-    if direct is not None:
-        info = direct.term_info(fieldname, text)
-        found = []
-        if info is not None:
-            found = [(ids, weights_of(data, len(ids))) for ids, data in direct.blocks(info)]
-        if cache is not None:
-            cache[key] = found
-        return found
-    m = reader.postings(fieldname, text)
-    if isinstance(m, W3LeafMatcher):
-        found = []
-        while m.is_active():
-            if m._ids is None:
-                m._read_ids()
-            if m._weights is None:
-                m._read_weights()
-            start = m._i
-            found.append((m._ids[start:], m._weights[start:]))
-            m._next_block()
+        return cache[key]
+    info = direct.term_info(fieldname, text)
+    found = list(direct.blocks(info)) if info is not None else []
     if cache is not None:
         cache[key] = found
+    return found
+
+
+def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
+    """The documents of one segment holding the phrase's words at consecutive positions:
+    Whoosh's SpanNear2 with slop 1, ordered (what its Phrase runs), read from the same blocks
+    the scores come from."""
+    field = top.schema[q.fieldname] if q.fieldname in top.schema else None
+    if q.slop != 1 or field is None or not field.format.supports("positions"):
+        raise _Unsupported("phrase")
+    reader = sub.reader()
+    postings: list[dict[int, bytes]] = []
+    for word in q.words:
+        text = _term_bytes(top, q.fieldname, word)
+        if text is None:
+            return []
+        values: dict[int, bytes] = {}
+        for ids, _weights, block_values in _blocks(reader, q.fieldname, text):
+            if not isinstance(block_values, tuple):
+                raise _Unsupported("positions")
+            values.update(zip(ids, block_values, strict=True))
+        if not values:
+            return []
+        postings.append(values)
+    if not postings:
+        return []
+    smallest: dict[int, bytes] = min(postings, key=len)
+    common = set(smallest).intersection(*postings)
+    found = []
+    for d in sorted(common):
+        starts = set(positions(postings[0][d]))
+        for offset, values in enumerate(postings[1:], 1):
+            starts.intersection_update(p - offset for p in positions(values[d]))
+            if not starts:
+                break
+        else:
+            found.append(d)
     return found
 
 
@@ -179,33 +211,25 @@ def _term(
     reader = sub.reader()
     if fieldname not in top.schema or not top.schema[fieldname].scorable:
         raise _Unsupported(fieldname)
-    text = top.schema[fieldname].to_bytes(text)
-    if (fieldname, text) not in reader:
+    btext = _term_bytes(top, fieldname, text)
+    lengths = _field_lengths(reader, fieldname)
+    if lengths is None:
+        raise _Unsupported("field lengths")
+    if btext is None:
         return {}
-    idf = top.idf(fieldname, text)
+    blocks = _blocks(reader, fieldname, btext)
+    if not blocks:
+        return {}
+    idf = top.idf(fieldname, btext)
     avgfl = top.avg_field_length(fieldname) or 1
     b, k1 = weighting.B, weighting.K1
     k1p1 = k1 + 1
-    lengths = _field_lengths(reader, fieldname)
-    blocks = _blocks(reader, fieldname, text) if lengths is not None else None
     scores: Scores = {}
-    if blocks is not None and lengths is not None:
-        for ids, weights in blocks:
-            for i in range(len(ids)):
-                if only is not None and ids[i] not in only:
-                    continue
-                tf = weights[i]
-                fl = lengths[ids[i]]
-                scores[ids[i]] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-        return scores
-    m = reader.postings(fieldname, text)
-    while m.is_active():  # e.g. a segment with deletions: Whoosh filters its postings
-        d = m.id()
-        if only is not None and d not in only:
-            m.next()
-            continue
-        tf = m.weight()
-        fl = lengths[d] if lengths is not None else reader.doc_field_length(d, fieldname, 1)
-        scores[d] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-        m.next()
+    for ids, weights, _values in blocks:
+        for i in range(len(ids)):
+            if only is not None and ids[i] not in only:
+                continue
+            tf = weights[i]
+            fl = lengths[ids[i]]
+            scores[ids[i]] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
     return scores

@@ -5,9 +5,9 @@ block header per block, then the document numbers delta-decoded one Python gener
 time. A prefix such as `pro*` stands for some 500 terms of the body alone at 10k stories, so
 that per-term and per-posting overhead was most of the search. Here a term's statistics answer
 for it when they can (one document: its number is the term's first and last; a run of
-consecutive documents: the range), and otherwise the blocks are decoded with C-speed calls. Any
-segment these shortcuts cannot read exactly (deleted documents, a file not memory-mapped)
-returns None and the caller uses Whoosh's matcher."""
+consecutive documents: the range), and otherwise the blocks are decoded with C-speed calls;
+deleted documents are left out, as Whoosh's filtered matcher does. A segment not read through a
+memory map gets no direct reader: the caller uses Whoosh's matcher."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import io
 import pickle
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -29,12 +29,18 @@ _INT = struct.Struct("!i")
 _HEADER_MAX = 96
 
 
-class DirectReader:
-    """Posting lists of one segment, read from its mapped postings file."""
+#: One block: document numbers, weights, values (None when the format stores none).
+Block = tuple[list[int], list[float], Any]
 
-    def __init__(self, terms: W3TermsReader, postfile: MappedFile) -> None:
+
+class DirectReader:
+    """Posting lists of one segment, read from its mapped postings file, without the
+    segment's deleted documents."""
+
+    def __init__(self, terms: W3TermsReader, postfile: MappedFile, deleted: frozenset[int]) -> None:
         self._terms = terms
         self._buf = postfile._buf
+        self._deleted = deleted
 
     def term_info(self, fieldname: str, btext: bytes) -> W3TermInfo | None:
         """The term's statistics, None when the segment lacks it."""
@@ -43,8 +49,15 @@ class DirectReader:
         except TermNotFound:
             return None
 
-    def doc_ids(self, info: W3TermInfo) -> Iterator[int] | range | tuple[int, ...]:
+    def doc_ids(self, info: W3TermInfo) -> Iterable[int]:
         """Every document number of the term, ascending, from its statistics when they tell."""
+        ids = self._all_ids(info)
+        if self._deleted:
+            deleted = self._deleted
+            return [d for d in ids if d not in deleted]
+        return ids
+
+    def _all_ids(self, info: W3TermInfo) -> Iterable[int]:
         if info.is_inlined():
             return tuple(info.inlined_postings()[0])
         df, first, last = info._df, info._minid, info._maxid
@@ -55,13 +68,32 @@ class DirectReader:
                 return (first, last)
             if last - first + 1 == df:
                 return range(first, last + 1)
-        return (d for ids, _data in self.blocks(info) for d in ids)
+        return (d for ids, _weights, _values in self.blocks(info) for d in ids)
 
-    def blocks(self, info: W3TermInfo) -> Iterator[tuple[list[int], tuple[Any, ...]]]:
-        """(document numbers, the block's data tuple: ids, weights, values) of each block."""
+    def blocks(self, info: W3TermInfo) -> Iterator[Block]:
+        """Each block of the term's postings, as Whoosh's matcher reads them."""
+        for ids, weights, values in self._raw_blocks(info):
+            count = len(ids)
+            if weights is None:
+                weights = [1.0] * count
+            elif isinstance(weights, float):
+                weights = [weights] * count
+            if self._deleted:
+                deleted = self._deleted
+                keep = [i for i, d in enumerate(ids) if d not in deleted]
+                if len(keep) < count:
+                    ids = [ids[i] for i in keep]
+                    weights = [weights[i] for i in keep]
+                    if isinstance(values, tuple):
+                        values = tuple(values[i] for i in keep)
+                    else:  # fixed-size values: none of our fields; Whoosh's own way then
+                        values = None
+            yield ids, weights, values
+
+    def _raw_blocks(self, info: W3TermInfo) -> Iterator[tuple[list[int], Any, Any]]:
         if info.is_inlined():
             ids, weights, values = info.inlined_postings()
-            yield list(ids), (ids, weights, values)
+            yield list(ids), list(weights), values
             return
         buf = self._buf
         pos = info.extent()[0] + 4  # after the header tag
@@ -72,36 +104,32 @@ class DirectReader:
             head = io.BytesIO(buf[pos : min(end, pos + _HEADER_MAX)])
             compression = pickle.load(head)[3]
             data = buf[pos + head.tell() : end]
-            block = pickle.loads(zlib.decompress(data) if compression else data)
-            yield list(accumulate(block[0])), block
+            ids, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
+            yield list(accumulate(ids)), weights, values
             if length < 0:
                 return
             pos = end
 
 
-def weights_of(block: tuple[Any, ...], count: int) -> Any:
-    """A block's weights as Whoosh's matcher gives them (1.0 when not stored)."""
-    weights = block[1]
-    if weights is None:
-        return [1.0] * count
-    if isinstance(weights, float):
-        return [weights] * count
-    return weights
+def positions(value: bytes) -> list[int]:
+    """The positions a posting's value holds (Whoosh's Positions format)."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[4:])))
 
 
 def direct_reader(reader: Any) -> DirectReader | None:
     """The direct reader of a segment's reader, None when only Whoosh's matchers read it
-    exactly (deleted documents to filter, another codec, a file not mapped)."""
+    (another codec, a file not mapped)."""
     cached: DirectReader | None | bool = getattr(reader, "_enews_direct", False)
     if not isinstance(cached, bool):
         return cached
     found: DirectReader | None = None
     terms = getattr(reader, "_terms", None)
-    if (
-        isinstance(terms, W3TermsReader)
-        and isinstance(terms._postfile, MappedFile)
-        and not reader.has_deletions()
-    ):
-        found = DirectReader(terms, terms._postfile)
+    if isinstance(terms, W3TermsReader) and isinstance(terms._postfile, MappedFile):
+        deleted = (
+            frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
+        )
+        found = DirectReader(terms, terms._postfile, deleted)
     reader._enews_direct = found
     return found

@@ -120,7 +120,8 @@ def check_and_rewrite(text: str) -> str:
         raise QueryError('unbalanced quote: close the phrase with "')
     out: list[str] = []
     depth = {"(": 0, "[": 0}
-    for quoted, piece in _outside_quotes(text):
+    pieces = _outside_quotes(text)
+    for n, (quoted, piece) in enumerate(pieces):
         if quoted:
             out.append(piece)
             continue
@@ -130,7 +131,8 @@ def check_and_rewrite(text: str) -> str:
                 known = ", ".join(sorted(QUERY_FIELDS))
                 raise QueryError(f"unknown field {m[1]!r} (fields: {known})")
             rest = piece[m.end() :]
-            if not rest or rest[0].isspace() or rest[0] in ")":
+            phrase_next = not rest and n + 1 < len(pieces)  # byline:"web communications"
+            if not phrase_next and (not rest or rest[0].isspace() or rest[0] in ")"):
                 raise QueryError(f"nothing after {m[0]!r}")
         for ch in piece:
             if ch in "([{":
