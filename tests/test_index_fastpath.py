@@ -20,7 +20,7 @@ from enews_tui.archive import Archive
 from enews_tui.index import open_index
 from enews_tui.index.core import StoryIndex
 from enews_tui.index.parse import PARALLEL_MIN
-from enews_tui.index.postings import direct_reader, positions
+from enews_tui.index.postings import direct_reader, positions_of
 from enews_tui.index.search import parse
 from enews_tui.index.storage import open_mapped
 from tests.index_support import bump
@@ -145,7 +145,7 @@ def test_posting_lists_read_directly_are_whoosh_postings(
             blocks = list(direct.blocks(info))
             assert [d for got, _, _ in blocks for d in got] == ids
             assert [w for _, got, _ in blocks for w in got] == weights
-            assert [positions(v) for _, _, got in blocks for v in got] == places
+            assert [list(p) for _, _, got in blocks for p in positions_of(got)] == places
             kinds.add(type(direct.doc_ids(info)).__name__)
             kinds.add("blocks" if len(blocks) > 1 else "block")
         assert direct.term_info("body", b"zzzznotaword") is None

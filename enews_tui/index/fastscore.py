@@ -7,13 +7,15 @@ by Whoosh itself."""
 
 from __future__ import annotations
 
+import pickle
 import threading
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from enews_tui.index.postings import Block, direct_reader, positions
+from enews_tui.index.postings import Block, direct_reader, positions_of
 from enews_tui.index.scoring import _field_lengths
 
 Scores = dict[int, float]
@@ -190,16 +192,25 @@ def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
     if not postings:
         return []
     smallest: dict[int, bytes] = min(postings, key=len)
-    common = set(smallest).intersection(*postings)
+    common = sorted(set(smallest).intersection(*postings))
+    if len(postings) == 1:
+        return common
+    shifts = [(-k).__add__ for k in range(len(postings))]
     found = []
-    for d in sorted(common):
-        starts = set(positions(postings[0][d]))
-        for offset, values in enumerate(postings[1:], 1):
-            starts.intersection_update(p - offset for p in positions(values[d]))
-            if not starts:
-                break
-        else:
-            found.append(d)
+    try:
+        # One decoding pass per word over the common documents; then per document the start
+        # positions of the first word that every next word follows at its offset.
+        decoded = [positions_of(map(values.__getitem__, common)) for values in postings]
+        for d, first, *rest in zip(common, *decoded, strict=True):
+            starts = set(first)
+            for k, later in enumerate(rest, 1):
+                starts.intersection_update(map(shifts[k], later))
+                if not starts:
+                    break
+            else:
+                found.append(d)
+    except pickle.UnpicklingError:
+        raise _Unsupported("positions") from None
     return found
 
 
@@ -225,6 +236,17 @@ def _term(
     b, k1 = weighting.B, weighting.K1
     k1p1 = k1 + 1
     scores: Scores = {}
+    if only is not None and len(only) * 16 < sum(len(ids) for ids, _w, _v in blocks):
+        # A few documents of a long list (a phrase's matches): look each up in its block.
+        wanted = sorted(only)
+        for ids, weights, _values in blocks:
+            for d in wanted[bisect_left(wanted, ids[0]) : bisect_right(wanted, ids[-1])]:
+                i = bisect_left(ids, d)
+                if ids[i] == d:
+                    tf = weights[i]
+                    fl = lengths[d]
+                    scores[d] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return scores
     for ids, weights, _values in blocks:
         for i in range(len(ids)):
             if only is not None and ids[i] not in only:
