@@ -240,11 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     for size in opts.sizes:
         results["sizes"][str(size)] = bench_size(size, opts)
-    results["seconds"] = time.perf_counter() - started
+        results["seconds"] = time.perf_counter() - started
+        if opts.out:  # after each size: a long run that stops later keeps what it measured
+            opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+            log(f"results so far written to {opts.out}")
     print(table(results))
-    if opts.out:
-        opts.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-        log(f"results written to {opts.out}")
     return 0
 
 
