@@ -300,6 +300,20 @@ async def test_help_theme_and_command_palette(index: StoryIndex) -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, HelpScreen)
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Help" in footer
+        await pilot.press("slash")  # in the search bar `?` is a character: F1 is help there
+        await pilot.pause(0.1)
+        footer = screen_text(app).splitlines()[-1]
+        assert "F1 Help" in footer and "? Help" not in footer
+        await pilot.press("question_mark", "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen_stack[0].query_one("#search", Input).value == "?"
+        await pilot.press("escape")  # help closes; the search bar has focus again
+        await pilot.pause()
+        await pilot.press("backspace", "escape")
+        await settle(pilot)
         dark = app.current_theme.dark
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark

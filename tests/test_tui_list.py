@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from enews_tui.model import SearchHit, SearchResult, Story
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.main import MainScreen
-from enews_tui.tui.widgets.story_list import StoryList
+from enews_tui.tui.widgets.story_list import StoryList, term_spans, terms_pattern
 from tests.tui_fake import FakeIndex, make_story
 
 
@@ -254,3 +254,12 @@ async def test_a_failing_index_is_reported_and_crashes_nothing() -> None:
         await pilot.pause()
         assert _status(app) == "search failed: disk on fire"
         assert app.is_running
+
+
+def test_marks_ignore_case_and_accents_as_the_index_does() -> None:
+    """A search for `resume cafe` finds Résumé and CAFÉ (the index folds accents); the list
+    and the reader mark them too, and words that only contain a term elsewhere stay plain."""
+    text = "Résumé clinic at the CAFÉ: resumes, a cafeteria, presume, résumé."
+    marked = [text[a:b] for a, b in term_spans(text, terms_pattern(["resume", "cafe"]))]
+    assert marked == ["Résumé", "CAFÉ", "resumes", "cafeteria", "résumé"]
+    assert term_spans("naïve [x] (y)", terms_pattern(["naive", "[x]", "(y"])) == [(0, 5)]

@@ -209,7 +209,7 @@ def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
                     break
             else:
                 found.append(d)
-    except pickle.UnpicklingError:
+    except (pickle.UnpicklingError, EOFError, ValueError):  # not Whoosh's Positions values
         raise _Unsupported("positions") from None
     return found
 

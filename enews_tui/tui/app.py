@@ -10,6 +10,7 @@ from typing import Any, ClassVar, cast
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from enews_tui.archive import Archive
 from enews_tui.text import sanitize_line
@@ -53,6 +54,12 @@ class EnewsApp(App[int]):
         """Whether an index refresh is still running (in its thread)."""
         screen = getattr(self, "main_screen", None)
         return screen is not None and screen.refreshing
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer names F1 for help while the search bar has focus: `?` types there."""
+        if binding.action == "help" and isinstance(self.focused, Input):
+            return "F1"
+        return super().get_key_display(binding)
 
     def action_help(self) -> None:
         """Keys and query syntax."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -256,8 +258,28 @@ class StoryList(ScrollView, can_focus=True):
 
 
 def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    """A case-insensitive pattern matching the terms at word starts (prefixes included)."""
+    """A pattern matching the terms at word starts (prefixes included), ignoring case and
+    accents as the index does: `resume` marks résumé."""
     words = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    alternatives = "|".join("".join(_letter(c) for c in w) for w in words)
+    return re.compile(r"\b(?:" + alternatives + r")\w*", re.IGNORECASE)
+
+
+def _letter(char: str) -> str:
+    """A pattern for one letter of a term: the letter or any accented form of it."""
+    variants = _accented().get(char.lower())
+    return variants if variants else re.escape(char)
+
+
+@functools.cache
+def _accented() -> dict[str, str]:
+    """Plain letter -> a character class of it and its accented forms (Latin letters)."""
+    forms: dict[str, set[str]] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        if base != char.lower() and base.isascii() and base.isalpha():
+            forms.setdefault(base, {base}).add(char.lower())
+    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in forms.items()}
