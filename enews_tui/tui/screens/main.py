@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Sequence
@@ -388,8 +389,16 @@ class MainScreen(Screen[None]):
 
     def _set_summaries(self, summaries: list[StorySummary]) -> None:
         """Every story, as the index now holds them."""
+        replacing = bool(self._summaries)
         self._summaries = summaries
         self.query_one(SearchBar).story_count = len(summaries)
+        # The rows (and the open index) live until the next refresh: frozen, the cyclic
+        # collector stops walking them in every full collection, a 60 ms stall in the middle of
+        # typing at 100k stories. What a refresh left behind is collected once, here.
+        if replacing:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def _show_all(self) -> None:
         """Every story, newest first (the empty query), with no marks."""
