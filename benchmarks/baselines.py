@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 
@@ -77,6 +78,10 @@ def whoosh_build(docs_path: Path, index_dir: Path, procs: int = 1) -> int:
     return n
 
 
+class Capped(Exception):
+    """A baseline query stopped at its time cap (its latency counts as the cap: a lower bound)."""
+
+
 class WhooshSearch:
     """Whoosh alone: one searcher kept open, the default parser plus fuzzy terms."""
 
@@ -87,9 +92,21 @@ class WhooshSearch:
         self.parser.add_plugin(FuzzyTermPlugin())
         self.searcher = self.ix.searcher()
 
-    def search(self, text: str, highlights: bool, limit: int = LIMIT) -> int:
-        """Run one query (top `limit` and the total); with `highlights`, a fragment per hit."""
-        results = self.searcher.search(self.parser.parse(text), limit=limit)
+    def search(
+        self, text: str, highlights: bool, limit: int = LIMIT, cap: float | None = None
+    ) -> int:
+        """Run one query (top `limit` and the total); with `highlights`, a fragment per hit.
+        With `cap`, Capped when collecting the matches takes longer than `cap` seconds."""
+        q = self.parser.parse(text)
+        if cap is None:
+            results = self.searcher.search(q, limit=limit)
+        else:
+            collector = TimeLimitCollector(self.searcher.collector(limit=limit), timelimit=cap)
+            try:
+                self.searcher.search_with_collector(q, collector)
+            except TimeLimit:
+                raise Capped(cap) from None
+            results = collector.results()
         total = len(results)
         for hit in results:
             _ = hit["title"], hit.get("date")

@@ -152,8 +152,8 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             (
                 label,
                 _lat(mine),
-                _lat(whoosh),
-                ratio(_get(mine or {}, "p95"), _get(whoosh or {}, "p95")),
+                _capped_lat(whoosh),
+                _capped_ratio(_get(mine or {}, "p95"), whoosh),
                 _lat(lite),
                 ratio(_get(mine or {}, "p95"), _get(lite or {}, "p95")),
             )
@@ -166,8 +166,8 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             (
                 f"search '{kind}' without snippets, ms (vs Whoosh, no highlights)",
                 _lat(mine),
-                _lat(whoosh),
-                ratio(mine.get("p95"), whoosh.get("p95")),
+                _capped_lat(whoosh),
+                _capped_ratio(mine.get("p95"), whoosh),
                 "",
                 "",
             )
@@ -212,3 +212,18 @@ def table(results: dict[str, Any]) -> str:
     if notes:
         lines += ["", "Not measured (n/a):", *notes]
     return "\n".join(lines)
+
+
+def _capped_lat(d: dict[str, Any] | None) -> str:
+    """A baseline's latencies, saying how many of its queries were stopped at the time cap
+    (then its percentiles are lower bounds)."""
+    text = _lat(d)
+    if d and d.get("capped"):
+        text += f" ({d['capped']} of {num(d.get('n'), 0)} stopped at the cap: at least)"
+    return text
+
+
+def _capped_ratio(mine: Any, d: dict[str, Any] | None) -> str:
+    """Our p95 over the baseline's; an upper bound (<=) when the baseline was capped."""
+    text = ratio(mine, _get(d or {}, "p95"))
+    return f"<= {text}" if text and d and d.get("capped") else text

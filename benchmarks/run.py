@@ -142,6 +142,8 @@ def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
             "seed": seed,
             "count": size,
             "per_kind": opts.queries,
+            "baseline_per_kind": opts.baseline_queries,
+            "whoosh_cap": opts.whoosh_cap,
             "limit": list_limit(),
             "quick": opts.quick,
             "whoosh": str(whoosh_dir or ""),
@@ -209,6 +211,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where corpora live")
     p.add_argument("--seed", type=int, default=1, help="corpus seed")
     p.add_argument("--queries", type=int, default=None, help="queries per kind (200; quick 20)")
+    p.add_argument(
+        "--baseline-queries", type=int, default=None,
+        help="queries per kind for the Whoosh and FTS5 baselines (default: --queries)",
+    )  # fmt: skip
+    p.add_argument(
+        "--whoosh-cap", type=float, default=None,
+        help="stop each Whoosh query after this many seconds, counted at that time",
+    )  # fmt: skip
     p.add_argument("--keystrokes", type=int, default=None, help="keystroke samples (100; 20)")
     p.add_argument("--launch-runs", type=int, default=None, help="launches per app (5; quick 3)")
     p.add_argument(

@@ -141,7 +141,7 @@ def test_posting_lists_read_directly_are_whoosh_postings(
                 weights.append(m.weight())
                 places.append(list(m.value_as("positions")))
                 m.next()
-            assert list(direct.doc_ids(info)) == ids, btext
+            assert sorted(direct.doc_ids(info)) == ids, btext
             blocks = list(direct.blocks(info))
             assert [d for got, _, _ in blocks for d in got] == ids
             assert [w for _, got, _ in blocks for w in got] == weights
@@ -150,7 +150,7 @@ def test_posting_lists_read_directly_are_whoosh_postings(
             kinds.add("blocks" if len(blocks) > 1 else "block")
         assert direct.term_info("body", b"zzzznotaword") is None
     assert {"blocks", "block"} <= kinds
-    assert kinds >= ({"list"} if deleted else {"tuple", "range", "generator"})
+    assert kinds >= ({"set"} if deleted else {"tuple", "range", "generator"})
 
 
 def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:

@@ -183,7 +183,7 @@ def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
             return []
         values: dict[int, bytes] = {}
         for ids, _weights, block_values in _blocks(reader, q.fieldname, text):
-            if not isinstance(block_values, tuple):
+            if not isinstance(block_values, (tuple, list)):
                 raise _Unsupported("positions")
             values.update(zip(ids, block_values, strict=True))
         if not values:

@@ -16,6 +16,7 @@ import operator
 import pickle
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
@@ -30,7 +31,8 @@ _INT = struct.Struct("!i")
 _HEADER_MAX = 96
 
 
-#: One block: document numbers, weights, values (None when the format stores none).
+#: One block: document numbers, weights, values (a tuple or list of each posting's bytes; None
+#: when the format stores none, or fixed-size values in a block with deletions).
 Block = tuple[list[int], list[float], Any]
 
 
@@ -51,11 +53,11 @@ class DirectReader:
             return None
 
     def doc_ids(self, info: W3TermInfo) -> Iterable[int]:
-        """Every document number of the term, ascending, from its statistics when they tell."""
+        """Every document number of the term, from its statistics when they tell (ascending;
+        a set when the segment has deleted documents, taken out by one set difference)."""
         ids = self._all_ids(info)
         if self._deleted:
-            deleted = self._deleted
-            return [d for d in ids if d not in deleted]
+            return set(ids).difference(self._deleted)
         return ids
 
     def _all_ids(self, info: W3TermInfo) -> Iterable[int]:
@@ -80,15 +82,17 @@ class DirectReader:
             elif isinstance(weights, float):
                 weights = [weights] * count
             if self._deleted:
-                deleted = self._deleted
-                keep = [i for i, d in enumerate(ids) if d not in deleted]
-                if len(keep) < count:
-                    ids = [ids[i] for i in keep]
-                    weights = [weights[i] for i in keep]
-                    if isinstance(values, tuple):
-                        values = tuple(values[i] for i in keep)
-                    else:  # fixed-size values: none of our fields; Whoosh's own way then
-                        values = None
+                # A few deleted documents at most per block: found by one set intersection,
+                # then taken out one by one (no Python step per posting).
+                dead = self._deleted.intersection(ids)
+                if dead:
+                    weights = list(weights)
+                    values = list(values) if isinstance(values, tuple) else None
+                    for d in sorted(dead, reverse=True):
+                        i = bisect_left(ids, d)
+                        del ids[i], weights[i]
+                        if values is not None:
+                            del values[i]
             yield ids, weights, values
 
     def _raw_blocks(self, info: W3TermInfo) -> Iterator[tuple[list[int], Any, Any]]:
