@@ -22,6 +22,10 @@ from enews_tui.tui.source import StorySource
 DARK, LIGHT = "textual-dark", "textual-light"
 
 
+#: Seconds a thread may hold the interpreter lock while another waits for it.
+SWITCH_INTERVAL = 0.001
+
+
 class EnewsApp(App[int]):
     """Browse, search and read an archive, and copy who to call about a story."""
 
@@ -43,6 +47,9 @@ class EnewsApp(App[int]):
         self.index = index
         self.refresh_on_mount = refresh_on_mount
         self.sub_title = sanitize_line(archive.root.name or str(archive.root))
+        # Searches and refreshes run in threads and hold the interpreter lock for milliseconds at
+        # a time; a shorter switch interval (5 ms by default) hands it back to the UI sooner.
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
