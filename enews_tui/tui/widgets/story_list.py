@@ -279,7 +279,8 @@ def _accented() -> dict[str, str]:
     forms: dict[str, set[str]] = {}
     for code in range(0xC0, 0x250):
         char = chr(code)
+        lower = char.lower()
         base = unicodedata.normalize("NFD", char)[0].lower()
-        if base != char.lower() and base.isascii() and base.isalpha():
-            forms.setdefault(base, {base}).add(char.lower())
+        if len(lower) == 1 and base != lower and base.isascii() and base.isalpha():
+            forms.setdefault(base, {base}).add(lower)
     return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in forms.items()}
