@@ -123,6 +123,19 @@ async def test_moving_in_the_list_previews_each_story(index: StoryIndex) -> None
             await settle(pilot)
             assert reader.story is not None and reader.story.id == stories.rows[step].id
             assert app.focused is stories
+        # The story already previewed is the top hit of a query: resting on it again shows it
+        # with the query's words marked.
+        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
+        await settle(pilot)
+        assert reader.story is not None and reader.story.id == SEED_ID
+        assert reader.border_subtitle == ""
+        await search(pilot, "arthroscopic")
+        assert [r.id for r in stories.rows] == [SEED_ID]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is stories
+        assert reader.story is not None and reader.story.id == SEED_ID
+        assert reader.border_subtitle.endswith("hits: n / N")
 
 
 async def test_typing_a_word_finds_the_seed_with_marked_hits(index: StoryIndex) -> None:

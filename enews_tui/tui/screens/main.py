@@ -110,6 +110,7 @@ class MainScreen(Screen[None]):
         self._story_token = 0
         self._focus_reader_on_load = False
         self._opening: str | None = None  # the story last asked for
+        self._reader_terms: tuple[str, ...] = ()  # the words marked in the reader's story
         self._preview_timer: Timer | None = None
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
@@ -275,6 +276,9 @@ class MainScreen(Screen[None]):
         stories_list = self.query_one(StoryList)
         stories_list.cursor = 0
         self.set_focus(stories_list)
+        if (story_id := stories_list.highlighted_id) is not None:
+            self._stop_preview()  # the top hit in the reader now, its words marked
+            self._preview(story_id)
 
     def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
         """The list scrolled near the end of its hits: fetch further."""
@@ -288,6 +292,7 @@ class MainScreen(Screen[None]):
             self.notify("That story is no longer in the archive.", severity="warning")
             return
         self.query_one(Reader).show_story(message.story, message.related, self._terms)
+        self._reader_terms = self._terms
         self.query_one(Reader).border_title = "Story"
         self.query_one(ContactPanel).show_contacts(message.story.contacts)
         if self._focus_reader_on_load:
@@ -320,8 +325,8 @@ class MainScreen(Screen[None]):
     def _preview(self, story_id: str) -> None:
         """Show `story_id` in the reader, leaving the focus in the list."""
         self._preview_timer = None
-        if story_id != self._opening:
-            self._open(story_id, focus_reader=False)
+        if story_id != self._opening or self._terms != self._reader_terms:
+            self._open(story_id, focus_reader=False)  # again when a new query marks other words
 
     def _stop_preview(self) -> None:
         if self._preview_timer is not None:
