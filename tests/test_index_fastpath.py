@@ -82,7 +82,11 @@ def test_the_index_has_the_segments_meant(index: StoryIndex) -> None:
 @pytest.mark.parametrize(
     "text",
     _queries("word", "two words", "phrase", "field")
-    + ["title:staff OR body:college", '"of the" OR title:"a b"', 'body:"the the"'],
+    + ["title:staff OR body:college", '"of the" OR title:"a b"', 'body:"the the"']
+    + [
+        f"{q.text.split()[0].strip(chr(34))} AND {q.text}"
+        for q in make_queries(SEED, COUNT, 3)["phrase"]
+    ],
 )
 def test_same_stories_scores_and_total_as_whoosh(index: StoryIndex, text: str) -> None:
     """Words, phrases, ANDs, ORs and fields: scored from the posting blocks exactly as Whoosh

@@ -19,7 +19,7 @@ from enews_tui.index.postings import Block, direct_reader, positions_of
 from enews_tui.index.scoring import _field_lengths
 
 Scores = dict[int, float]
-#: Per thread, the posting blocks decoded during the current search.
+#: Per thread, the posting blocks decoded and the phrases matched during the current search.
 _local = threading.local()
 
 
@@ -35,6 +35,7 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
         return None
     pattern_types = _pattern_types()
     _local.blocks = {}
+    _local.phrases = {}
     try:
         scores: Scores = {}
         for sub, offset in searcher.leaf_searchers():
@@ -47,7 +48,7 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
     except _Unsupported:
         return None
     finally:
-        _local.blocks = None
+        _local.blocks = _local.phrases = None
 
 
 def _pattern_types() -> tuple[type, ...]:
@@ -171,7 +172,21 @@ def _blocks(reader: Any, fieldname: str, text: bytes) -> list[Block]:
 def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
     """The documents of one segment holding the phrase's words at consecutive positions:
     Whoosh's SpanNear2 with slop 1, ordered (what its Phrase runs), read from the same blocks
-    the scores come from."""
+    the scores come from; once per search (an AND asks for them, then scores them)."""
+    cache: dict[tuple[int, str, tuple[Any, ...]], list[int]] | None = getattr(
+        _local, "phrases", None
+    )
+    key = (id(sub.reader()), q.fieldname, tuple(q.words))
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _match_phrase(top, sub, q)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _match_phrase(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
+    """`_phrase_docs`, uncached."""
     field = top.schema[q.fieldname] if q.fieldname in top.schema else None
     if q.slop != 1 or field is None or not field.format.supports("positions"):
         raise _Unsupported("phrase")
