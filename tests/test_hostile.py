@@ -23,7 +23,7 @@ from enews_tui.cli import main
 from enews_tui.index import open_index
 from enews_tui.render import format_contacts, story_date_line
 from tests.badinput import CLICK, LINK, console_script, hostile_archive, unsafe_chars
-from tests.tui_support import screen_text
+from tests.tui_support import point_at, screen_text
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -149,7 +149,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
             copies: list[str] = []
             for story_id in STORIES:
                 stories.focus()
-                stories.cursor = [row.id for row in stories.rows].index(story_id)
+                point_at(app, story_id)
                 await pilot.press("enter")
                 await _until(pilot, _holds(lambda: getattr(reader.story, "id", ""), story_id))
                 story = reader.story

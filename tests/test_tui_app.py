@@ -25,7 +25,7 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.support import SEED, SEED_ID
-from tests.tui_support import capture_output, screen_text
+from tests.tui_support import capture_output, point_at, screen_text
 
 PAGES = Path(__file__).parent / "tui_pages"
 SIZE = (140, 44)
@@ -90,6 +90,13 @@ def reader_text(reader: Reader) -> str:
     return "\n".join(str(block.content) for block in reader.query(Static))
 
 
+async def open_story(pilot: Pilot[Any], story_id: str) -> None:
+    """Move the list's cursor to `story_id`, press enter and wait for the story."""
+    point_at(pilot.app, story_id)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def search(pilot: Pilot[Any], query: str) -> None:
     """Focus the search bar, type `query` and wait for its answer."""
     await pilot.press("slash")
@@ -125,7 +132,7 @@ async def test_moving_in_the_list_previews_each_story(index: StoryIndex) -> None
             assert app.focused is stories
         # The story already previewed is the top hit of a query: resting on it again shows it
         # with the query's words marked.
-        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
+        point_at(app, SEED_ID)
         await settle(pilot)
         assert reader.story is not None and reader.story.id == SEED_ID
         assert reader.border_subtitle == ""
@@ -163,9 +170,7 @@ async def test_enter_goes_to_the_top_hit_and_opens_the_story(index: StoryIndex) 
         assert focused(app) == "story-list" and stories.cursor == 0
         assert status(app).endswith("of 4 stories")
         assert stories.highlighted_id in {SEED_ID, "2009_mentors"}
-        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_story(pilot, SEED_ID)
         reader = app.screen.query_one(Reader)
         assert reader.story is not None and reader.story.title == "One Less Statistic"
         assert focused(app) == "reader"
@@ -196,10 +201,7 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
     app = EnewsApp(index.archive, index)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        stories = app.screen.query_one(StoryList)
-        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_story(pilot, SEED_ID)
         contacts = app.screen.query_one(ContactPanel).contacts
         first = contacts[0]
         await pilot.press("c")  # from the reader: the first contact
@@ -240,10 +242,7 @@ async def test_without_a_clipboard_tool_the_copy_is_kept_in_a_file(
     app = EnewsApp(index.archive, index)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        stories = app.screen.query_one(StoryList)
-        stories.cursor = [r.id for r in stories.rows].index(SEED_ID)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_story(pilot, SEED_ID)
         await pilot.press("C")
         await settle(pilot)
         saved = state_dir() / "last-copied.txt"
@@ -330,10 +329,7 @@ async def test_help_theme_and_command_palette(index: StoryIndex) -> None:
         dark = app.current_theme.dark
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark
-        stories = app.screen.query_one(StoryList)
-        stories.cursor = [r.id for r in stories.rows].index("2007_council")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_story(pilot, "2007_council")
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"copy all")

@@ -6,6 +6,8 @@ from typing import Any
 
 from textual.app import App
 
+from enews_tui.tui.widgets.story_list import StoryList
+
 
 def screen_text(app: App[Any]) -> str:
     """Everything on screen, as plain text (through the compositor's private API)."""
@@ -26,3 +28,10 @@ def capture_output(app: App[Any]) -> list[str]:
 
     driver.write = tee  # type: ignore[method-assign]
     return written
+
+
+def point_at(app: App[Any], story_id: str) -> StoryList:
+    """Put the story list's cursor on `story_id` (a row it shows); the list, for more."""
+    stories = app.screen.query_one(StoryList)
+    stories.cursor = [row.id for row in stories.rows].index(story_id)
+    return stories
