@@ -47,9 +47,18 @@ class EnewsApp(App[int]):
         self.index = index
         self.refresh_on_mount = refresh_on_mount
         self.sub_title = sanitize_line(archive.root.name or str(archive.root))
-        # Searches and refreshes run in threads and hold the interpreter lock for milliseconds at
-        # a time; a shorter switch interval (5 ms by default) hands it back to the UI sooner.
+        self._switch_interval = sys.getswitchinterval()
+
+    def on_mount(self) -> None:
+        """Searches and refreshes run in threads and hold the interpreter lock for milliseconds
+        at a time: while the app runs, a shorter switch interval (5 ms by default) hands it back
+        to the UI sooner."""
+        self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+
+    def on_unmount(self) -> None:
+        """The process's own switch interval again."""
+        sys.setswitchinterval(self._switch_interval)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
