@@ -52,15 +52,24 @@ class DirectReader:
         except TermNotFound:
             return None
 
-    def doc_ids(self, info: W3TermInfo) -> Iterable[int]:
-        """Every document number of the term, from its statistics when they tell (ascending;
-        a set when the segment has deleted documents, taken out by one set difference)."""
-        ids = self._all_ids(info)
-        if self._deleted:
-            return set(ids).difference(self._deleted)
-        return ids
+    def prefix_infos(self, fieldname: str, prefix: bytes) -> Iterator[W3TermInfo]:
+        """The statistics of every term of the field starting with `prefix`, read in the same
+        walk over the term index that finds them (no second lookup per term)."""
+        for (name, btext), info in self._terms.items_from(fieldname, prefix):
+            if name != fieldname or not btext.startswith(prefix):
+                return
+            yield info
+
+    def union(self, infos: Iterable[W3TermInfo]) -> set[int]:
+        """Every document one of the terms holds; deleted documents taken out once at the end."""
+        docs: set[int] = set()
+        for info in infos:
+            docs.update(self._all_ids(info))
+        return docs.difference(self._deleted) if self._deleted else docs
 
     def _all_ids(self, info: W3TermInfo) -> Iterable[int]:
+        """Every document number of the term, deleted or not, ascending: from its statistics
+        when they tell."""
         if info.is_inlined():
             return tuple(info.inlined_postings()[0])
         df, first, last = info._df, info._minid, info._maxid

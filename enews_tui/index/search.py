@@ -99,7 +99,7 @@ class FastPattern(wq.Query):  # type: ignore[misc]
         """Whoosh's estimate for the pattern (used to order intersections)."""
         return int(self.inner.estimate_size(reader))
 
-    def _terms(self, reader: IndexReader) -> Iterator[object]:
+    def _terms(self, reader: IndexReader) -> Iterator[bytes]:
         """The indexed terms the query stands for."""
         if not isinstance(self.inner, wq.NumericRange):
             yield from self.inner._btexts(reader)
@@ -112,14 +112,18 @@ class FastPattern(wq.Query):  # type: ignore[misc]
                 yield from leaf._btexts(reader)
 
     def _ids(self, reader: IndexReader) -> list[int]:
-        docs: set[int] = set()
         direct = direct_reader(reader)
+        if direct is not None:
+            if isinstance(self.inner, wq.Prefix):
+                prefix = reader.schema[self.fieldname].to_bytes(self.inner.text)
+                infos = direct.prefix_infos(self.fieldname, prefix)
+            else:
+                found = (direct.term_info(self.fieldname, t) for t in self._terms(reader))
+                infos = (info for info in found if info is not None)
+            return sorted(direct.union(infos))
+        docs: set[int] = set()
         for btext in self._terms(reader):
-            if direct is not None and isinstance(btext, bytes):
-                info = direct.term_info(self.fieldname, btext)
-                if info is not None:
-                    docs.update(direct.doc_ids(info))
-            elif (self.fieldname, btext) in reader:
+            if (self.fieldname, btext) in reader:
                 docs.update(_posting_ids(reader.postings(self.fieldname, btext)))
         return sorted(docs)
 
