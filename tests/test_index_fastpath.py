@@ -167,4 +167,13 @@ def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
     assert scores == sorted(scores, reverse=True)
     assert set(scores) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0}
     assert len(set(scores)) > 1
-    assert set(_whoosh(index, "title:pro*").values()) == {1.0}  # title: many "pro" words
+    # One field: every story counts 1, however many "pro" words it holds. (Whoosh's own
+    # matchers do too, except in a segment where the prefix stands for a single word, which
+    # they score as that word: segments vary with the parallel build, so that is not asked.)
+    titles = index.search("title:pro*", limit=None, snippets=False)
+    assert titles.hits and {hit.score for hit in titles.hits} == {1.0}
+    assert index._searcher is not None
+    words = [w.decode() for w in index._searcher.reader().lexicon("title")]
+    lone = next(w[:5] for w in words if len(w) > 5 and sum(v[:5] == w[:5] for v in words) == 1)
+    single = index.search(f"title:{lone}*", limit=None, snippets=False)
+    assert single.hits and {hit.score for hit in single.hits} == {1.0}
