@@ -148,6 +148,9 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             f"search '{kind}' p50/p95/max ms, top {num(s.get('limit'), 0)} + snippets, "
             f"{num(hits, 0)} hits median (vs Whoosh + highlights)"
         )
+        base_n = _get(whoosh or lite or {}, "n")
+        if base_n and base_n != _get(mine or {}, "n"):
+            label += f"; baselines: the first {num(base_n, 0)} queries"
         rows.append(
             (
                 label,

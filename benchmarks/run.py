@@ -34,6 +34,12 @@ from benchmarks.measure import PhaseResult, run_phase
 from benchmarks.report import table
 
 DEFAULT_WORKDIR = Path(__file__).resolve().parent / "corpus"
+#: Each Whoosh query is stopped after this many seconds and counted at it (a Whoosh prefix
+#: query takes seconds at 10k stories and minutes at 100k: uncapped, a full run takes hours).
+WHOOSH_CAP = 2.0
+#: Above this many stories the baselines run the first BIG_BASELINE_QUERIES queries of each kind.
+BIG_SIZE = 20_000
+BIG_BASELINE_QUERIES = 50
 
 
 def log(message: str) -> None:
@@ -97,6 +103,13 @@ def app_title() -> str:
     return str(EnewsApp.TITLE)
 
 
+def baseline_queries(opts: argparse.Namespace, size: int) -> int:
+    """How many queries of each kind the baselines run at this size."""
+    if opts.baseline_queries:
+        return int(opts.baseline_queries)
+    return int(opts.queries) if size <= BIG_SIZE else min(opts.queries, BIG_BASELINE_QUERIES)
+
+
 def launch_times(
     cmd: Sequence[str], env: dict[str, str], markers: Sequence[str], runs: int
 ) -> dict[str, Any]:
@@ -142,7 +155,7 @@ def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
             "seed": seed,
             "count": size,
             "per_kind": opts.queries,
-            "baseline_per_kind": opts.baseline_queries,
+            "baseline_per_kind": baseline_queries(opts, size),
             "whoosh_cap": opts.whoosh_cap,
             "limit": list_limit(),
             "quick": opts.quick,
@@ -213,11 +226,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--queries", type=int, default=None, help="queries per kind (200; quick 20)")
     p.add_argument(
         "--baseline-queries", type=int, default=None,
-        help="queries per kind for the Whoosh and FTS5 baselines (default: --queries)",
+        help=f"queries per kind for the Whoosh and FTS5 baselines (default: --queries, "
+        f"at most {BIG_BASELINE_QUERIES} above {BIG_SIZE:,} stories)",
     )  # fmt: skip
     p.add_argument(
-        "--whoosh-cap", type=float, default=None,
-        help="stop each Whoosh query after this many seconds, counted at that time",
+        "--whoosh-cap", type=float, default=WHOOSH_CAP,
+        help=f"stop each Whoosh query after this many seconds, counted at that time "
+        f"(default {WHOOSH_CAP:g}; 0: never)",
     )  # fmt: skip
     p.add_argument("--keystrokes", type=int, default=None, help="keystroke samples (100; 20)")
     p.add_argument("--launch-runs", type=int, default=None, help="launches per app (5; quick 3)")
@@ -244,7 +259,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
         },
-        "options": {"quick": opts.quick, "seed": opts.seed, "queries_per_kind": opts.queries},
+        "options": {
+            "quick": opts.quick,
+            "seed": opts.seed,
+            "queries_per_kind": opts.queries,
+            "baseline_queries": opts.baseline_queries,
+            "whoosh_cap": opts.whoosh_cap,
+        },
         "sizes": {},
     }
     started = time.perf_counter()
