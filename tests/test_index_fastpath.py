@@ -177,3 +177,16 @@ def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
     lone = next(w[:5] for w in words if len(w) > 5 and sum(v[:5] == w[:5] for v in words) == 1)
     single = index.search(f"title:{lone}*", limit=None, snippets=False)
     assert single.hits and {hit.score for hit in single.hits} == {1.0}
+
+
+@pytest.mark.parametrize("text", _queries("word", "two words", "prefix") + ["date:>2009"])
+def test_the_first_hits_of_a_limited_search_are_the_best_of_all(
+    index: StoryIndex, text: str
+) -> None:
+    """A search for the first few hits (the list's first page) gives the same stories in the
+    same order, ties by index order, as ranking every match, and counts them all."""
+    everything = index.search(text, limit=None, snippets=False)
+    for limit in (1, 7, 30):
+        page = index.search(text, limit=limit, snippets=False)
+        assert page.total == everything.total
+        assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]

@@ -10,13 +10,16 @@ from __future__ import annotations
 import pickle
 import threading
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from itertools import repeat
+from operator import add, mul, truediv
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from enews_tui.index.postings import Block, direct_reader, positions_of
-from enews_tui.index.scoring import _field_lengths
+from enews_tui.index.scoring import _field_norms
 
 Scores = dict[int, float]
 #: Per thread, the posting blocks decoded and the phrases matched during the current search.
@@ -41,7 +44,7 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
         for sub, offset in searcher.leaf_searchers():
             part = _node(searcher, sub, q, weighting, pattern_types)
             if offset:
-                scores.update((d + offset, s) for d, s in part.items())
+                scores.update(zip(map(offset.__add__, part), part.values(), strict=True))
             else:
                 scores.update(part)
         return scores
@@ -69,9 +72,12 @@ def _node(
     if isinstance(q, wq.Term) and type(q) is wq.Term:
         scores = _term(top, sub, q.fieldname, q.text, weighting, only)
     elif type(q) is wq.Or and q.scale is None and not q.minmatch:
-        scores = {}
-        for child in q.subqueries:
-            for d, s in _node(top, sub, child, weighting, patterns, only).items():
+        # The largest part is taken whole; the others are added into it one match at a time.
+        found = [_node(top, sub, child, weighting, patterns, only) for child in q.subqueries]
+        found.sort(key=len, reverse=True)
+        scores = dict(found[0]) if found else {}
+        for part in found[1:]:
+            for d, s in part.items():
                 scores[d] = scores.get(d, 0.0) + s
     elif type(q) is wq.Phrase:
         # Whoosh scores a phrase as the AND of its words: the sum of their BM25F scores.
@@ -90,15 +96,12 @@ def _node(
         if not common:
             return {}
         parts = [_node(top, sub, child, weighting, patterns, common) for child in q.subqueries]
-        scores = {}
-        for d in common:
-            total = 0.0
-            for part in parts:
-                if d not in part:
-                    break
-                total += part[d]
-            else:
-                scores[d] = total
+        # The documents every part scored, and the sum of their parts, with C calls alone.
+        matched = list(common.intersection(*parts))
+        summed: Iterator[float] = map(parts[0].__getitem__, matched)
+        for part in parts[1:]:
+            summed = map(add, summed, map(part.__getitem__, matched))
+        scores = dict(zip(matched, summed, strict=True))
     elif isinstance(q, patterns):
         # The same scores as the pattern's list matcher, read from its lists in one go.
         scores = q.segment_scores(sub.reader())  # type: ignore[attr-defined]
@@ -238,8 +241,9 @@ def _term(
     if fieldname not in top.schema or not top.schema[fieldname].scorable:
         raise _Unsupported(fieldname)
     btext = _term_bytes(top, fieldname, text)
-    lengths = _field_lengths(reader, fieldname)
-    if lengths is None:
+    b, k1 = weighting.B, weighting.K1
+    norms = _field_norms(reader, fieldname, top.avg_field_length(fieldname) or 1, b, k1)
+    if norms is None:
         raise _Unsupported("field lengths")
     if btext is None:
         return {}
@@ -247,8 +251,6 @@ def _term(
     if not blocks:
         return {}
     idf = top.idf(fieldname, btext)
-    avgfl = top.avg_field_length(fieldname) or 1
-    b, k1 = weighting.B, weighting.K1
     k1p1 = k1 + 1
     scores: Scores = {}
     if only is not None and len(only) * 16 < sum(len(ids) for ids, _w, _v in blocks):
@@ -259,14 +261,16 @@ def _term(
                 i = bisect_left(ids, d)
                 if ids[i] == d:
                     tf = weights[i]
-                    fl = lengths[d]
-                    scores[d] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+                    scores[d] = idf * ((tf * k1p1) / (tf + norms[d]))
         return scores
+    # idf * ((tf * (k1 + 1)) / (tf + norm)) for every posting, by C calls alone.
     for ids, weights, _values in blocks:
-        for i in range(len(ids)):
-            if only is not None and ids[i] not in only:
-                continue
-            tf = weights[i]
-            fl = lengths[ids[i]]
-            scores[ids[i]] = idf * ((tf * k1p1) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        numerators = map(mul, weights, repeat(k1p1))
+        denominators = map(add, weights, map(norms.__getitem__, ids))
+        scores.update(
+            zip(ids, map(mul, repeat(idf), map(truediv, numerators, denominators)), strict=True)
+        )
+    if only is not None:
+        kept = scores.keys() & only
+        scores = dict(zip(kept, map(scores.__getitem__, kept), strict=True))
     return scores

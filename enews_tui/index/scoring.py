@@ -34,6 +34,28 @@ def _field_lengths(reader: Any, fieldname: str) -> list[int] | None:
     return lengths
 
 
+def _field_norms(
+    reader: Any, fieldname: str, avgfl: float, b: float, k1: float
+) -> list[float] | None:
+    """Every document's BM25 length term `k1 * ((1 - b) + b * fl / avgfl)` for `fieldname` in
+    one segment, computed once per distinct length (cached on its reader for the latest
+    average length), or None when the lengths are not read the usual way."""
+    lengths = _field_lengths(reader, fieldname)
+    if lengths is None:
+        return None
+    cache: dict[str, tuple[tuple[float, float, float], list[float]]] = (
+        reader._perdoc.__dict__.setdefault("_enews_norms", {})
+    )
+    key = (avgfl, b, k1)
+    cached = cache.get(fieldname)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    table = {fl: k1 * ((1 - b) + b * fl / avgfl) for fl in set(lengths)}
+    norms = list(map(table.__getitem__, lengths))
+    cache[fieldname] = (key, norms)
+    return norms
+
+
 class CachedBM25F(BM25F):  # type: ignore[misc]
     """Whoosh's BM25F, the same scores; its length lookup is a list index (a column read per
     matching document was a fifth of a common word's search time)."""
