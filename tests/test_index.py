@@ -332,6 +332,12 @@ def test_suggestion_when_nothing_matches(index: StoryIndex) -> None:
     assert index.search("title:boathuose").suggestion == "title:boathouse"
     assert index.search("vaccine").suggestion is None
     assert index.search("zzzzqqq").suggestion is None
+    # Offered only when the corrected query finds something (searched as a query is, and by
+    # Whoosh's matchers for what only they run, here NOT)
+    assert index.search("mentor mentr").suggestion == "mentor mentor"
+    assert index.search("boathouse mentr").suggestion is None
+    assert index.search("mentr NOT mentor").suggestion is None
+    assert index.search("mentr NOT boathouse").suggestion == "mentor NOT boathouse"
 
 
 @pytest.mark.parametrize(

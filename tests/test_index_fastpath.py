@@ -17,7 +17,7 @@ from whoosh.fields import ID, TEXT, Schema
 from benchmarks.generate import generate, story_path
 from benchmarks.queries import make_queries
 from enews_tui.archive import Archive
-from enews_tui.index import open_index
+from enews_tui.index import open_index, postings
 from enews_tui.index.core import StoryIndex
 from enews_tui.index.parse import PARALLEL_MIN
 from enews_tui.index.postings import direct_reader, positions_of
@@ -190,3 +190,35 @@ def test_the_first_hits_of_a_limited_search_are_the_best_of_all(
         page = index.search(text, limit=limit, snippets=False)
         assert page.total == everything.total
         assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]
+
+
+def test_decoded_posting_lists_are_kept_for_the_next_searches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing re-runs the query with the same finished words: their decoded blocks are kept
+    (the same postings, not decoded again), the most recently used first, within a budget."""
+    ix = windex.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))
+    with ix.writer() as writer:
+        for n in range(600):
+            tenth = " tenth" if n % 10 == 0 else ""
+            writer.add_document(id=str(n), body=f"every {'even' if n % 2 else 'odd'}{tenth}")
+    # One term is kept when it takes at most a quarter of the budget: "even" and "odd" (300
+    # postings each) are, "every" (600) is not.
+    monkeypatch.setattr(postings, "KEEP_POSTINGS", 1200)
+    with open_mapped(str(tmp_path), ix.schema).reader() as reader:
+        direct = direct_reader(reader)
+        assert direct is not None
+        even, odd, every = (direct.term_info("body", w) for w in (b"even", b"odd", b"every"))
+        assert even is not None and odd is not None and every is not None
+        first = direct.decoded(even)
+        assert first == list(direct.blocks(even))
+        assert [d for ids, _, _ in first for d in ids] == list(range(1, 600, 2))
+        assert direct.decoded(even) is first  # kept
+        assert direct.decoded(every) is not direct.decoded(every)
+        direct.decoded(odd)
+        monkeypatch.setattr(postings, "KEEP_POSTINGS", 500)
+        tens = direct.term_info("body", b"tenth")
+        assert tens is not None and not tens.is_inlined()
+        direct.decoded(tens)  # over the budget: the least recently used (even) goes
+        assert direct.decoded(odd) is direct.decoded(odd)
+        assert direct.decoded(even) is not first

@@ -166,7 +166,7 @@ def _blocks(reader: Any, fieldname: str, text: bytes) -> list[Block]:
     if cache is not None and key in cache:
         return cache[key]
     info = direct.term_info(fieldname, text)
-    found = list(direct.blocks(info)) if info is not None else []
+    found = direct.decoded(info) if info is not None else []
     if cache is not None:
         cache[key] = found
     return found
