@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -269,15 +271,16 @@ class StoryIndex:
             if self._store is None or self._searcher is None:
                 searching.check(query)
                 return SearchResult(query=query, total=0, hits=())
-            return searching.search(
-                self._qparser,
-                self._searcher,
-                self._store,
-                query,
-                limit=limit,
-                sort=sort,
-                snippets=snippets,
-            )
+            with _collector_paused():
+                return searching.search(
+                    self._qparser,
+                    self._searcher,
+                    self._store,
+                    query,
+                    limit=limit,
+                    sort=sort,
+                    snippets=snippets,
+                )
 
     def highlight_terms(self, query: str) -> tuple[str, ...]:
         """The words to mark in the reader for `query` (as `SearchResult.terms`)."""
@@ -306,3 +309,17 @@ def _make_room(path: Path) -> None:
     """A folder where one of the index's files belongs (a corrupt cache) is removed."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block: a search decodes ~100k short-lived
+    objects at 100k stories (no cycles among them), and the collections they set off walked
+    every live object (two-word and phrase p95 ~8% lower without them)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
