@@ -72,10 +72,11 @@ def _node(
     if isinstance(q, wq.Term) and type(q) is wq.Term:
         scores = _term(top, sub, q.fieldname, q.text, weighting, only)
     elif type(q) is wq.Or and q.scale is None and not q.minmatch:
-        # The largest part is taken whole; the others are added into it one match at a time.
+        # The largest part (a dict made for this node) is taken whole; the others are added
+        # into it one match at a time.
         found = [_node(top, sub, child, weighting, patterns, only) for child in q.subqueries]
         found.sort(key=len, reverse=True)
-        scores = dict(found[0]) if found else {}
+        scores = found[0] if found else {}
         for part in found[1:]:
             for d, s in part.items():
                 scores[d] = scores.get(d, 0.0) + s
