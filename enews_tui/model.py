@@ -36,6 +36,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Archived:
+    """Where a story's page was captured: the web archive's copy of it, and when."""
+
+    captured: dt.datetime  # UTC, as the capture's 14-digit timestamp gives it
+    replay_url: str
+
+
+@dataclass(frozen=True)
 class Story:
     """One archived story, as the extractor read it from its page."""
 
@@ -49,6 +57,7 @@ class Story:
     byline: Byline | None = None
     sections: tuple[Section, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    archived: Archived | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from enews_tui.model import (
+    Archived,
     Byline,
     Contact,
     DirectoryEntry,
@@ -23,6 +24,20 @@ def _date(value: dt.date | None) -> str | None:
 
 def _parse_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _archived(value: Archived | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    captured = value.captured.astimezone(dt.UTC) if value.captured.tzinfo else value.captured
+    return {"captured": captured.strftime("%Y-%m-%dT%H:%M:%SZ"), "replay_url": value.replay_url}
+
+
+def _parse_archived(value: Any) -> Archived | None:
+    if not value:
+        return None
+    captured = dt.datetime.strptime(value["captured"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return Archived(captured=captured, replay_url=value["replay_url"])
 
 
 def story_to_dict(story: Story, related: list[StorySummary] | None = None) -> dict[str, Any]:
@@ -54,6 +69,7 @@ def story_to_dict(story: Story, related: list[StorySummary] | None = None) -> di
             for c in story.contacts
         ],
         "related": [{"id": r.id, "title": r.title} for r in related or []],
+        "archived": _archived(story.archived),
     }
 
 
@@ -86,6 +102,7 @@ def story_from_dict(data: dict[str, Any]) -> Story:
             )
             for c in data.get("contacts", ())
         ),
+        archived=_parse_archived(data.get("archived")),
     )
 
 

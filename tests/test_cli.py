@@ -100,7 +100,9 @@ def test_show_json_carries_related_stories(
         "sections",
         "contacts",
         "related",
+        "archived",
     }
+    assert story["archived"] is None  # a saved page has no capture
     assert story["title"] == "Crew Rows to Victory on the Charles"
     assert story["date"] == "2008-10-20"
     assert story["related"][0] == {

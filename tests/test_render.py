@@ -74,3 +74,18 @@ def test_plain_rendering_reads_in_order() -> None:
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
+
+
+def test_a_capture_round_trips_through_the_json_shape() -> None:
+    """`archived` is written as the contract's UTC timestamp and read back as the same capture."""
+    import datetime as dt
+
+    from enews_tui.model import Archived, Story
+    from enews_tui.serialize import story_from_dict, story_to_dict
+
+    captured = dt.datetime(2008, 7, 24, 3, 5, 9, tzinfo=dt.UTC)
+    replay = "https://web.archive.org/web/20080724030509/http://enews.tufts.edu/x"
+    story = Story(id="x", source="x.html", title="T", archived=Archived(captured, replay))
+    data = story_to_dict(story)
+    assert data["archived"] == {"captured": "2008-07-24T03:05:09Z", "replay_url": replay}
+    assert story_from_dict(data) == story
