@@ -56,7 +56,7 @@ _URL_DATES = (
     re.compile(r"[/_\-](?P<y>(?:19|20)\d\d)[-_](?P<m>[01]\d)[-_](?P<d>[0-3]\d)(?:\D|$)"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[/_\-.]|$)"),
 )
-_URL_MMDDYY = re.compile(r"/(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<y>\d\d)(?=[A-Za-z_\-][^/]*$)")
+_URL_MMDDYY = re.compile(r"(?:^|/)(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<y>\d\d)(?=[A-Za-z_\-][^/]*$)")
 
 #: Years a news page's own date can have (older or later are page noise).
 _FIRST_YEAR, _LAST_YEAR = 1990, dt.date.today().year + 1

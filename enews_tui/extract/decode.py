@@ -13,7 +13,9 @@ _SAMPLE = 64 * 1024
 _DECLARATION_WINDOW = 16 * 1024
 #: How much the encoding detector reads (its time grows with the sample).
 _DETECT_SAMPLE = 32 * 1024
-_WESTERN_NAMES = frozenset({"ascii", "cp1252", "windows_1252", "latin_1", "iso8859_1", "iso8859_15"})
+_WESTERN_NAMES = frozenset(
+    {"ascii", "cp1252", "windows_1252", "latin_1", "iso8859_1", "iso8859_15"}
+)
 #: What windows-1252 text of a Western language holds besides ASCII.
 _WESTERN_CHARS = frozenset(
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸ"

@@ -67,12 +67,25 @@ _DATELINE = re.compile(
     r"\s*(?:\((?P<when>[^()]{2,40})\)\s*)?(?:--|—|–|-|:)\s*(?P<rest>\S.*)$",
     re.S,
 )
-_TITLE_SEPARATORS = (" | ", " -- ", " - ", " – ", " — ", " :: ", " » ", " · ", " : ")
+_TITLE_SEPARATORS = (" | ", " -- ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ", " • ", " : ")
+#: Where a story's text ends: reader comments, "###" and "-30-" of press releases.
+_END = re.compile(
+    r"(?i)^\W*(?:\d+\s+(?:responses?|comments?|replies)\b.*|(?:reader\s+)?comments?(?:\s+\(\d+\))?"
+    r"|responses?|leave\s+a\s+(?:reply|comment).*|add\s+(?:a|your)\s+comment.*|discussion"
+    r"|\#\#\#+|-\s?30\s?-|-+\s?end\s?-+|about\s+the\s+author)\W*$"
+)
+#: Kinds of a byline that name the story's writer ("Story by"), unlike "Comment by".
+_WRITER_KINDS = re.compile(
+    r"(?i)^(?:story|article|text|words|profile|feature|column|report|reported|written|interview"
+    r"|posted|published|submitted|compiled|edited|review|essay|commentary|analysis|news)$"
+)
 #: Words that name a site or a publication rather than a story ("The Daily Example", "CNN.com").
 _SITE_WORDS = re.compile(
     r"(?i)\b(?:news|e-?news|times|post|journal|daily|herald|tribune|gazette|online|magazine|"
     r"radio|tv|university|college|press|wire|report|today|weekly|blog|chronicle|observer|"
-    r"courier|register|review|globe|star|sun|record|bulletin|office|newsroom|home)\b|\.(?:com|org|"
+    r"courier|register|review|globe|star|sun|record|bulletin|office|newsroom|home|ledger|voice|"
+    r"times|mail|telegraph|guardian|independent|examiner|inquirer|dispatch|sentinel|"
+    r"monitor|digest|network|media|channel|official\s+site)\b|\.(?:com|org|"
     r"edu|net|co\.uk)\b"
 )
 _BYLINE_LEAD = re.compile(r"(?i)^(?:posted|written|published|submitted)\s+by\s+")
@@ -241,7 +254,9 @@ def _joined(lines: tuple[str, ...] | list[str]) -> str:
 
 def _is_furniture(text: str) -> bool:
     """A line of a page's frame: navigation, share buttons, credits, labels."""
-    return len(text) <= 300 and (_FURNITURE.match(text) is not None or patterns.is_boilerplate(text))
+    return len(text) <= 300 and (
+        _FURNITURE.match(text) is not None or patterns.is_boilerplate(text)
+    )
 
 
 def _main_units(
@@ -265,9 +280,11 @@ def _main_units(
         run_sum += weight
         if run_sum > best_sum:
             best_sum, best = run_sum, (run_start, k)
-    body = []
+    body: list[int] = []
     for k in range(best[0], best[1] + 1):
         unit = units[k]
+        if body and len(unit.text) <= 80 and _END.match(unit.text):
+            break
         if all(i in used or frame[i] for i in unit.lines) or unit.hints.alt:
             continue
         if k in chosen or weights[k] > 0 or _heading_hinted(unit):
@@ -280,6 +297,8 @@ def _weight(unit: _Unit, kept: bool, dropped: bool) -> float:
     text = unit.text
     if dropped or _is_furniture(text):
         return -50.0
+    if len(text) <= 80 and _END.match(text):
+        return -400.0
     if unit.hints.link:
         return -max(30.0, len(text) / 2)
     if unit.hints.alt:
@@ -369,7 +388,7 @@ def _title(
     """(unit index or None, title): the headline the page prints, agreeing with its metadata."""
     stated = [
         _title_pieces(t, meta.site_name)
-        for t in (meta.title, meta.html_title, found.get("title"))
+        for t in (meta.title, meta.html_title)
         if isinstance(t, str) and t
     ]
     keys = [patterns.squash(t) for t in stated]
@@ -380,10 +399,16 @@ def _title(
         key = patterns.squash(units[k].text)
         if len(key) >= 4 and len(units[k].text) <= 300 and any(key == s for s in keys):
             return k, units[k].text
-    for k in headed:
-        key = patterns.squash(units[k].text)
-        if len(key) >= 8 and any(key in s or (s and s in key) for s in keys):
-            return k, units[k].text
+    inside = [
+        k
+        for k in headed
+        if len(key := patterns.squash(units[k].text)) >= 8
+        and any(key in s or (s and s in key) for s in keys)
+    ]
+    if inside:
+        # The story's headline, not the site's name that the <title> also holds.
+        k = max(inside, key=lambda k: len(units[k].text))
+        return k, units[k].text
     # 2. The top heading just above the body.
     if headed:
         top = min(units[k].hints.heading for k in headed)
@@ -392,6 +417,8 @@ def _title(
             return k, units[k].text
     if stated:
         return None, sanitize_line(stated[0])
+    if isinstance(found.get("title"), str) and found["title"]:
+        return None, sanitize_line(found["title"])
     # 3. A bold line or headline-like line just above the body (old table layouts).
     for k in range(first - 1, max(-1, first - 8), -1):
         unit = units[k]
@@ -416,12 +443,12 @@ def _byline(
         text = unit.text
         if len(text) > 200:
             continue
-        cut = re.split(r"\s+(?:\||•|·|—|--|-)\s+|\s{2,}", text)[0]
+        cut = re.split(r"\s+(?:\||•|·|—|--|-|@)\s+|\s{2,}|\s+(?:on|at)\s+(?=[A-Z0-9])", text)[0]
         parts = patterns.split_byline(_BYLINE_LEAD.sub("By ", cut))
         if parts is None:
             continue
         kind, author, organization = parts
-        if patterns.is_photo_credit(kind):
+        if kind is not None and not _WRITER_KINDS.match(kind):
             continue
         if dates.find_date(author) is not None:
             continue
