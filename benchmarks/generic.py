@@ -49,7 +49,7 @@ def _nav(rng: random.Random, count: int) -> str:
 
 def _teasers(rng: random.Random, count: int) -> list[str]:
     """Headline links of other stories (sidebars, "more news")."""
-    return [make_story(rng.randint(1, 9), rng.randint(0, 10**6)).title for _ in range(count)]
+    return [make_story(1, rng.randint(0, 10**6)).title for _ in range(count)]
 
 
 def _body(story: SynthStory, head: str, lead: str) -> str:
@@ -95,7 +95,7 @@ def blog_2009(story: SynthStory, rng: random.Random) -> str:
         f'<li><a href="/p/{n}/">{escape(t)}</a></li>' for n, t in enumerate(_teasers(rng, 5))
     )
     comments = "".join(
-        f"<li><p>{escape(make_story(3, rng.randint(0, 10**6)).teaser)}</p>"
+        f"<li><p>{escape(make_story(1, rng.randint(0, 10**6)).teaser)}</p>"
         f"<p>Comment by Reader{n} &mdash; {_long_date(story)}</p></li>"
         for n in range(rng.randint(1, 3))
     )
