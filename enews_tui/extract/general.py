@@ -30,6 +30,9 @@ for _name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "juste
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
+#: trafilatura's fast mode skips its fallback extractors (readability, jusText): about half the
+#: time, and it takes whole table layouts as content; benchmarks/score_extract.py measures both.
+TRAFILATURA_FAST = False
 #: A paragraph this long (characters) is prose, not a label.
 _PROSE = 120
 #: Lines of a site's frame and of a news page's furniture, never the story's text.
@@ -123,9 +126,18 @@ def general_story(page: Page, html: str, story_id: str, source: str) -> Story:
             raise NotAStory("not a story: no story text")
         first = body[0]
     header = [k for k in range(title_at + 1 if title_at is not None else first, first)]
-    byline, byline_at = _byline(units, header, body, meta, found)
-    date, date_at = _date(units, header + body[:2], url, meta, found)
+    # From the headline to the story's third paragraph: where bylines and date lines stand.
+    top = list(range(title_at + 1 if title_at is not None else first, body[: 3][-1] + 1))
+    byline, byline_at = _byline(units, top, body, meta, found)
+    date, date_at = _date(units, top, url, meta, found)
     skip = {title_at, byline_at, date_at}
+    limit = body[3] if len(body) > 3 else len(units)
+    stamps = [k for k in (byline_at, date_at) if k is not None and k < limit]
+    if title_at is not None and stamps:
+        # Headline, deck, byline, date, then the story: what sits above the stamps is the deck.
+        deck = [k for k in body if k < max(stamps)]
+        header += deck
+        body = [k for k in body if k not in deck]
     teaser = _teaser(units, header, skip)
     dateline, body_units = _dateline(units, [k for k in body if k not in skip], scan.used)
     if dateline is not None and date is None:
@@ -175,7 +187,7 @@ def _trafilatura(tree: Any, url: str | None) -> tuple[list[str] | None, dict[str
             include_tables=True,
             include_images=False,
             deduplicate=False,
-            fast=True,
+            fast=TRAFILATURA_FAST,
         )
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError):
         return None, {}  # a page it trips on still has our own reading
