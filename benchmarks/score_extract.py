@@ -120,7 +120,9 @@ def cases(synthetic: int) -> Iterator[Case]:
     from enews_tui.extract import parse_story
     from enews_tui.serialize import story_to_dict
 
-    seed = story_to_dict(parse_story((REPO / "archive" / "000_3d400be652883c92.txt").read_bytes(), "s.txt"))
+    seed = story_to_dict(
+        parse_story((REPO / "archive" / "000_3d400be652883c92.txt").read_bytes(), "s.txt")
+    )
     for name in ("seed_table_cp1252.html", "seed_semantic_utf8.html", "seed_wayback.html"):
         yield Case("E-News renderings", name, (FIXTURES / name).read_bytes(), _story_gold(seed))
     for name in ("archives_2008_07.html", "section_science.html"):

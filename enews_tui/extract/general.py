@@ -127,7 +127,7 @@ def general_story(page: Page, html: str, story_id: str, source: str) -> Story:
         first = body[0]
     header = [k for k in range(title_at + 1 if title_at is not None else first, first)]
     # From the headline to the story's third paragraph: where bylines and date lines stand.
-    top = list(range(title_at + 1 if title_at is not None else first, body[: 3][-1] + 1))
+    top = list(range(title_at + 1 if title_at is not None else first, body[:3][-1] + 1))
     byline, byline_at = _byline(units, top, body, meta, found)
     date, date_at = _date(units, top, url, meta, found)
     skip = {title_at, byline_at, date_at}
