@@ -3,11 +3,12 @@ recognizer alone (the approach before the general path), on pages whose right an
 
     python benchmarks/score_extract.py [--synthetic 200] [--json out.json]
 
-Pages: the hand-written general fixtures (`tests/fixtures/pages/general/*.json` beside each
-page), the E-News renderings of the seed (their story is the seed's), and synthetic generic pages
-of the second benchmark corpus (their story is the generator's). Figures per system: the share of
-stories recognised, of titles, dates, authors and subheading lists exactly right, and the mean
-word F1 of the body (headings and paragraphs). Non-stories count as right when refused.
+Pages: the hand-written fixtures (`tests/fixtures/pages/{general,enews}/`, each page beside its
+`.json` Story), the E-News renderings of the seed (their story is the seed's), and synthetic
+generic pages of the second benchmark corpus (their story is the generator's). Figures per
+system: the share of stories recognised, of titles, dates, authors and subheading lists exactly
+right, and the mean word F1 of the body (headings and paragraphs). Non-stories count as right
+when refused.
 """
 
 from __future__ import annotations
@@ -113,10 +114,16 @@ def _story_gold(data: dict[str, Any]) -> Gold:
 
 def cases(synthetic: int) -> Iterator[Case]:
     """Every page with its gold."""
-    for page in sorted((FIXTURES / "general").glob("*.html")):
-        data = json.loads(page.with_suffix(".json").read_text("utf-8"))
-        gold = None if "refused" in data else _story_gold(data)
-        yield Case("hand-written general pages", page.name, page.read_bytes(), gold)
+    for folder, group in (
+        ("general", "hand-written general pages"),
+        ("enews", "E-News variations"),
+    ):
+        for page in sorted((FIXTURES / folder).iterdir()):
+            if page.suffix == ".json":
+                continue
+            data = json.loads(page.with_suffix(".json").read_text("utf-8"))
+            gold = None if "refused" in data else _story_gold(data)
+            yield Case(group, page.name, page.read_bytes(), gold)
     from enews_tui.extract import parse_story
     from enews_tui.serialize import story_to_dict
 
@@ -129,12 +136,12 @@ def cases(synthetic: int) -> Iterator[Case]:
         yield Case("E-News renderings", name, (FIXTURES / name).read_bytes(), None)
     for index in range(synthetic):
         story = make_story(1, index)
-        layout, page = render_generic(story)
+        layout, html = render_generic(story)
         heads = [h for h, _ in story.sections if h]
         body = "\n".join((h or "") + "\n" + "\n".join(p) for h, p in story.sections)
         author = None if layout == "press_release" else story.author
         gold = Gold(story.title, story.date.isoformat(), author, heads, body)
-        yield Case(f"synthetic generic: {layout}", f"{layout}-{index}", page.encode("utf-8"), gold)
+        yield Case(f"synthetic generic: {layout}", f"{layout}-{index}", html.encode("utf-8"), gold)
 
 
 def ours(raw: bytes, name: str) -> Answer | None:
@@ -177,16 +184,16 @@ def enews_only(raw: bytes, name: str) -> Answer | None:
 
 def trafilatura_alone(raw: bytes, name: str) -> Answer | None:
     """trafilatura's own reading: its text, title, author and date (htmldate)."""
-    from lxml import etree
     from trafilatura import bare_extraction
 
-    doc = bare_extraction(raw, with_metadata=True, include_comments=False, include_formatting=True)
+    doc: Any = bare_extraction(
+        raw, with_metadata=True, include_comments=False, include_formatting=True
+    )
     if doc is None or not doc.text:
         return None
     heads = []
     if doc.body is not None:
         heads = [" ".join("".join(h.itertext()).split()) for h in doc.body.iter("head")]
-    del etree
     return Answer(doc.title, doc.date, doc.author, heads, doc.text)
 
 
@@ -248,7 +255,10 @@ def run(synthetic: int) -> dict[str, dict[str, Score]]:
 
 def table(results: dict[str, dict[str, Score]]) -> str:
     """The figures as one markdown table."""
-    head = "| pages | system | stories | title | date | author | subheadings | body F1 | non-stories refused | ms/page |"
+    head = (
+        "| pages | system | stories | title | date | author | subheadings | body F1 "
+        "| non-stories refused | ms/page |"
+    )
     lines = [head, "|" + "---|" * 10]
     for group, systems in results.items():
         for system, s in systems.items():
