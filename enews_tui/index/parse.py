@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enews_tui.archive import Archive, ArchiveFile
+from enews_tui.archive import Archive, ArchiveFile, with_provenance
 from enews_tui.index.schema import body_text, story_fields
 from enews_tui.index.snippets import fold
 from enews_tui.index.store import Row, SkipRow, make_row
@@ -66,6 +66,7 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
     try:
         if story.id != file.id or story.source != file.source:
             story = dataclasses.replace(story, id=file.id, source=file.source)
+        story = with_provenance(story, file)
         fields = story_fields(story)
         text = " ".join((story.title, story.teaser or "", body_text(story)))
         words = frozenset(map(fold, set(_SPELL_WORD.findall(text))))
