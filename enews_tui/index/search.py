@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import re
 from collections.abc import Iterator
@@ -24,10 +25,11 @@ from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_
 from enews_tui.index.schema import DEFAULT_FIELDS, body_text
 from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem
 from enews_tui.index.store import Store
-from enews_tui.model import QueryError, SearchHit, SearchResult, StorySummary
+from enews_tui.model import QueryError, SearchFault, SearchHit, SearchResult, StorySummary
 
 __all__ = ["make_parser", "check", "search", "highlight_terms", "related"]
 
+_log = logging.getLogger(__name__)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
 _SUGGEST_WORD = re.compile(r"(?<![\w*?~])([^\W\d_]{3,})(?![\w:*?~])")
 
@@ -302,45 +304,18 @@ def search(
     """Run one query against an open searcher and the SQLite sidecar."""
     if not text.strip():
         return _everything(store, text, limit, snippets)
-    q = parse(qparser, text)
+    q = parse(qparser, text)  # the only step that raises QueryError
     try:
-        q = expand_fuzzy(searcher.reader(), q)
-        terms = collect_terms(q)
-        q = fast_patterns(q)
-        scores = score_all(searcher, q) if sort == "relevance" else None
-        if scores is not None:
-            total = len(scores)
-            # Whoosh's order: best score first, then the lower document number.
-            if limit is None or limit >= total:
-                ranked = sorted(scores.items(), key=_rank)
-            elif limit <= 0:
-                ranked = []
-            else:
-                # The limit-th best score first (floats compared in C), then only the matches
-                # scoring at least that are ordered: a sort key per match cost tens of ms for
-                # a common word at 100k stories.
-                lowest = heapq.nlargest(limit, scores.values())[-1]
-                kept = compress(scores.items(), map(lowest.__le__, scores.values()))
-                ranked = sorted(kept, key=_rank)[:limit]
-            found = [(searcher.stored_fields(d)["id"], s) for d, s in ranked]
-        else:
-            if sort == "date":
-                results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
-            elif limit is None:
-                results = searcher.search(q, limit=None)
-            else:
-                # One pass scoring every match counts the total too (Whoosh's default skips
-                # blocks, then runs the query again to count); no matcher replacement, which
-                # drops parts of an OR that cannot beat the lowest kept score from the total.
-                collector = TopCollector(limit=limit, usequality=False, replace=0)
-                searcher.search_with_collector(q, collector)
-                results = collector.results()
-            total = len(results)
-            found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
-    except QueryError:
-        raise
-    except Exception as exc:
-        raise QueryError(_one_line(exc)) from None
+        found, total, terms = _ranked_fast(searcher, q, limit, sort)
+    except Exception as exc:  # noqa: BLE001 - a fault of our read path: Whoosh's matchers answer
+        _fast_path_failed(exc)
+        try:
+            found, total, terms = _ranked_whoosh(searcher, q, limit, sort)
+        except Exception as inner:  # noqa: BLE001 - Whoosh itself failed: the index is damaged
+            raise SearchFault(
+                f"the index failed on this search ({_one_line(inner)}); "
+                "'enews-tui index --rebuild' rebuilds it"
+            ) from inner
     heads = store.heads([i for i, _ in found], text=snippets)
     hits = []
     for story_id, score in found:
@@ -357,6 +332,73 @@ def search(
     total -= len(found) - len(hits)
     suggestion = _suggest(qparser, searcher, store, text) if total == 0 else None
     return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))
+
+
+_Found = tuple[list[tuple[str, float]], int, Terms]
+
+
+def _ranked_fast(
+    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+) -> _Found:
+    """(story id, score) of the first `limit` matches, the total and the words to mark, by our
+    read path: typo words expanded once for every field, patterns and BM25 from the postings."""
+    q = expand_fuzzy(searcher.reader(), q)
+    terms = collect_terms(q)
+    q = fast_patterns(q)
+    scores = score_all(searcher, q) if sort == "relevance" else None
+    if scores is None:
+        found, total = _collected(searcher, q, limit, sort)
+        return found, total, terms
+    total = len(scores)
+    # Whoosh's order: best score first, then the lower document number.
+    if limit is None or limit >= total:
+        ranked = sorted(scores.items(), key=_rank)
+    elif limit <= 0:
+        ranked = []
+    else:
+        # The limit-th best score first (floats compared in C), then only the matches scoring at
+        # least that are ordered: a sort key per match is slow for a common word.
+        lowest = heapq.nlargest(limit, scores.values())[-1]
+        kept = compress(scores.items(), map(lowest.__le__, scores.values()))
+        ranked = sorted(kept, key=_rank)[:limit]
+    return [(searcher.stored_fields(d)["id"], s) for d, s in ranked], total, terms
+
+
+def _ranked_whoosh(
+    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+) -> _Found:
+    """What `_ranked_fast` gives, by Whoosh's own matchers alone (slower, same stories)."""
+    found, total = _collected(searcher, q, limit, sort)
+    return found, total, collect_terms(q)
+
+
+def _collected(
+    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+) -> tuple[list[tuple[str, float]], int]:
+    """(story id, score) of the first `limit` matches and the total, by Whoosh's collectors."""
+    if sort == "date":
+        results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
+    elif limit is None:
+        results = searcher.search(q, limit=None)
+    else:
+        # One pass scoring every match counts the total too (Whoosh's default skips blocks,
+        # then runs the query again to count); no matcher replacement, which drops parts of an
+        # OR that cannot beat the lowest kept score from the total.
+        collector = TopCollector(limit=limit, usequality=False, replace=0)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
+    return [(hit["id"], float(hit.score or 0.0)) for hit in results], len(results)
+
+
+_fast_faults_logged: set[str] = set()
+
+
+def _fast_path_failed(exc: BaseException) -> None:
+    """Log a fault of the fast path once per kind of fault (the search goes on through Whoosh)."""
+    kind = f"{type(exc).__name__}: {_one_line(exc)}"
+    if kind not in _fast_faults_logged:
+        _fast_faults_logged.add(kind)
+        _log.warning("fast search path failed, answered by Whoosh instead: %s", kind)
 
 
 def _rank(item: tuple[int, float]) -> tuple[float, int]:
