@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from enews_tui import archive_warc
+from enews_tui.archive import warc as archive_warc
 from enews_tui.archive import Archive, ArchiveFile
 from enews_tui.cli import main
 from enews_tui.model import PageError

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from enews_tui import archive_warc as warc
+from enews_tui.archive import warc
 from enews_tui.model import ArchiveError, PageError, Story
 
 #: The page types an archive holds; anything else in the folder is ignored.
@@ -55,7 +55,7 @@ class Archive:
         packaged = resources.files("enews_tui") / "_archive"
         if packaged.is_dir():
             return cls(Path(str(packaged)))
-        return cls(Path(__file__).resolve().parent.parent / "archive")
+        return cls(Path(__file__).resolve().parents[2] / "archive")
 
     @classmethod
     def choose(cls, path: str | os.PathLike[str] | None = None) -> Archive:
