@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from enews_tui.archive import warc as archive_warc
 from enews_tui.archive import Archive, ArchiveFile
+from enews_tui.archive import warc as archive_warc
 from enews_tui.cli import main
 from enews_tui.model import PageError
 from tests.warc_support import Rec, arc_bytes, story, wacz_bytes, warc_bytes, write
