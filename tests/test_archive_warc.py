@@ -114,8 +114,11 @@ def test_a_truncated_file_is_detected_and_the_rest_kept(tmp_path: Path, gz: bool
     assert "is cut short" in reason and "0002.html" in reason
 
 
-def test_a_damaged_member_is_skipped_and_the_next_ones_read(tmp_path: Path) -> None:
-    """Garbage inside one gzip member costs that record only: reading resumes at the next."""
+def test_a_damaged_member_is_skipped_and_the_next_ones_read(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Garbage inside one gzip member costs that record only: reading resumes at the next, and
+    warcio's own warnings do not reach stderr (the CLI's, and the terminal the app draws on)."""
     recs = [_rec(i) for i in range(5)]
     data = bytearray(warc_bytes(recs))
     start = data.index(b"\x1f\x8b\x08", data.index(b"\x1f\x8b\x08", 400) + 1)  # third member
@@ -125,8 +128,9 @@ def test_a_damaged_member_is_skipped_and_the_next_ones_read(tmp_path: Path) -> N
     pages = _pages(files)
     assert len(pages) == 4
     assert "enews.tufts.edu/stories/2008/0004.html" in pages
-    [reason] = _problems(files)
-    assert reason.startswith("bad record at offset")
+    # Depending on where the garbage lands, the record's HTTP status line may survive damaged.
+    assert any(r.startswith("bad record at offset") for r in _problems(files))
+    assert capfd.readouterr().err == ""
 
 
 def test_a_record_without_a_target_uri_is_reported(tmp_path: Path) -> None:

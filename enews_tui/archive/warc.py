@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import zipfile
 import zlib
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import warcio.archiveiterator
+import warcio.bufferedreaders
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
@@ -30,6 +33,24 @@ _CACHE_VERSION = 1
 #: A record's payload larger than this is not read (no story page comes near it).
 MAX_PAYLOAD = 8 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+class _Quiet:
+    """Where warcio's own warnings go: nowhere. It writes them to stderr, which is the CLI's and
+    the terminal the app draws on; the damage they warn of is found and reported by the scan."""
+
+    class stderr:  # noqa: N801 - stands in for the `sys` module's attribute
+        """A stderr that drops what is written."""
+
+        @staticmethod
+        def write(text: str) -> int:
+            """Drop `text`."""
+            return len(text)
+
+
+warcio.archiveiterator.sys = _Quiet
+warcio.bufferedreaders.sys = _Quiet
+logging.getLogger("warcio").setLevel(logging.ERROR)
 
 
 def is_web_archive(name: str) -> bool:
