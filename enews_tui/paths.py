@@ -22,3 +22,14 @@ def data_dir() -> Path:
 def state_dir() -> Path:
     """The user state folder (last copied contacts when no clipboard is reachable)."""
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def library_path() -> Path:
+    """The reader's library (read state, stars, notes): one SQLite file in the data folder, away
+    from the cache, so deleting or rebuilding an index never touches it."""
+    return data_dir() / "library.sqlite"
+
+
+def exports_dir() -> Path:
+    """Where the reader writes the stories and vCards it exports."""
+    return data_dir() / "exports"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from itertools import compress
 from typing import Literal
 
 from whoosh import query as wq
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.collectors import TopCollector
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.qparser.default import QueryParser
 from whoosh.reading import IndexReader
@@ -298,16 +298,26 @@ def search(
     limit: int | None,
     sort: Literal["relevance", "date"],
     snippets: bool,
+    only: Collection[str] | None = None,
+    without: Collection[str] = (),
 ) -> SearchResult:
-    """Run one query against an open searcher and the SQLite sidecar."""
+    """Run one query against an open searcher and the SQLite sidecar; `only` (when not None) and
+    `without` narrow it to, and away from, those story ids (the reader's library filters)."""
     if not text.strip():
-        return _everything(store, text, limit, snippets)
+        return _everything(store, text, limit, snippets, only, without)
     q = parse(qparser, text)
     try:
         q = expand_fuzzy(searcher.reader(), q)
         terms = collect_terms(q)
         q = fast_patterns(q)
+        allow, deny = _docnums(searcher, only), _docnums(searcher, without) or None
         scores = score_all(searcher, q) if sort == "relevance" else None
+        if scores is not None and (allow is not None or deny):
+            scores = {
+                d: s
+                for d, s in scores.items()
+                if (allow is None or d in allow) and (deny is None or d not in deny)
+            }
         if scores is not None:
             total = len(scores)
             # Whoosh's order: best score first, then the lower document number.
@@ -325,15 +335,20 @@ def search(
             found = [(searcher.stored_fields(d)["id"], s) for d, s in ranked]
         else:
             if sort == "date":
-                results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
+                results = searcher.search(
+                    q, limit=limit, sortedby="newest", reverse=True, filter=allow, mask=deny
+                )
             elif limit is None:
-                results = searcher.search(q, limit=None)
+                results = searcher.search(q, limit=None, filter=allow, mask=deny)
             else:
                 # One pass scoring every match counts the total too (Whoosh's default skips
                 # blocks, then runs the query again to count); no matcher replacement, which
                 # drops parts of an OR that cannot beat the lowest kept score from the total.
                 collector = TopCollector(limit=limit, usequality=False, replace=0)
-                searcher.search_with_collector(q, collector)
+                wrapped = collector
+                if allow is not None or deny:
+                    wrapped = FilterCollector(collector, allow=allow, restrict=deny)
+                searcher.search_with_collector(q, wrapped)
                 results = collector.results()
             total = len(results)
             found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
@@ -364,8 +379,38 @@ def _rank(item: tuple[int, float]) -> tuple[float, int]:
     return -item[1], item[0]
 
 
-def _everything(store: Store, text: str, limit: int | None, snippets: bool) -> SearchResult:
-    """A blank query: every story, newest first."""
+def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None:
+    """The document numbers of the stories `ids` (those in the index)."""
+    if ids is None:
+        return None
+    found = (searcher.document_number(id=i) for i in ids)
+    return {d for d in found if d is not None}
+
+
+def _everything(
+    store: Store,
+    text: str,
+    limit: int | None,
+    snippets: bool,
+    only: Collection[str] | None = None,
+    without: Collection[str] = (),
+) -> SearchResult:
+    """A blank query: every story (or every one the filters keep), newest first."""
+    if only is not None or without:
+        deny = set(without)
+        kept = [s for s in store.summaries() if (only is None or s.id in only) and s.id not in deny]
+        shown = kept if limit is None else kept[: max(limit, 0)]
+        heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
+        return SearchResult(
+            text,
+            len(kept),
+            tuple(
+                SearchHit(
+                    s.id, s.title, s.date, 0.0, _lead(heads[s.id][2]) if s.id in heads else ""
+                )
+                for s in shown
+            ),
+        )
     hits = tuple(
         SearchHit(i, t, d, 0.0, _lead(lead) if snippets else "")
         for i, t, d, lead in store.ordered(limit)
