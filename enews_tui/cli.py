@@ -13,7 +13,7 @@ from enews_tui import __version__, libsearch
 from enews_tui.archive import ENV_ARCHIVE, Archive
 from enews_tui.export import FORMATS, export
 from enews_tui.library import Library, open_or_memory
-from enews_tui.model import ArchiveError, LibraryError, QueryError, Story
+from enews_tui.model import ArchiveError, LibraryError, QueryError, SearchFault, Story
 from enews_tui.render import render_story
 from enews_tui.serialize import (
     directory_entry_to_dict,
@@ -24,7 +24,7 @@ from enews_tui.serialize import (
 )
 from enews_tui.text import sanitize, sanitize_line
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: The index could not be written (a full disk): nothing was found to do the work with.
 EXIT_FAILED = EXIT_NOT_FOUND
 
@@ -114,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryError as exc:
         _err(str(exc))
         return EXIT_FAILED
+    except SearchFault as exc:
+        _err(str(exc))
+        return EXIT_INTERNAL
     except BrokenPipeError:
         sys.stderr.close()  # `enews-tui list | head`: the reader left, nothing more to say
         return EXIT_OK

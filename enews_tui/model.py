@@ -164,5 +164,9 @@ class LibraryError(Exception):
     """The reader's library cannot be read or written; the message is one line for the user."""
 
 
+class SearchFault(RuntimeError):
+    """The index failed while answering a readable query (damaged files): not the query's fault."""
+
+
 class ArchiveError(OSError):
     """The archive folder is missing or unreadable."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import re
 from collections.abc import Collection, Iterator
 from itertools import compress
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.base import Automata
@@ -24,10 +25,11 @@ from enews_tui.index.query import Terms, check_and_rewrite, collect_terms, make_
 from enews_tui.index.schema import DEFAULT_FIELDS, body_text
 from enews_tui.index.snippets import SNIPPET_CHARS, fold, make_snippet, stem
 from enews_tui.index.store import Store
-from enews_tui.model import QueryError, SearchHit, SearchResult, StorySummary
+from enews_tui.model import QueryError, SearchFault, SearchHit, SearchResult, StorySummary
 
 __all__ = ["make_parser", "check", "search", "highlight_terms", "related"]
 
+_log = logging.getLogger(__name__)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
 _SUGGEST_WORD = re.compile(r"(?<![\w*?~])([^\W\d_]{3,})(?![\w:*?~])")
 
@@ -305,57 +307,20 @@ def search(
     `without` narrow it to, and away from, those story ids (the reader's library filters)."""
     if not text.strip():
         return _everything(store, text, limit, snippets, only, without)
-    q = parse(qparser, text)
+    q = parse(qparser, text)  # the only step that raises QueryError
     try:
-        q = expand_fuzzy(searcher.reader(), q)
-        terms = collect_terms(q)
-        q = fast_patterns(q)
-        allow, deny = _docnums(searcher, only), _docnums(searcher, without) or None
-        scores = score_all(searcher, q) if sort == "relevance" else None
-        if scores is not None and (allow is not None or deny):
-            scores = {
-                d: s
-                for d, s in scores.items()
-                if (allow is None or d in allow) and (deny is None or d not in deny)
-            }
-        if scores is not None:
-            total = len(scores)
-            # Whoosh's order: best score first, then the lower document number.
-            if limit is None or limit >= total:
-                ranked = sorted(scores.items(), key=_rank)
-            elif limit <= 0:
-                ranked = []
-            else:
-                # The limit-th best score first (floats compared in C), then only the matches
-                # scoring at least that are ordered: a sort key per match cost tens of ms for
-                # a common word at 100k stories.
-                lowest = heapq.nlargest(limit, scores.values())[-1]
-                kept = compress(scores.items(), map(lowest.__le__, scores.values()))
-                ranked = sorted(kept, key=_rank)[:limit]
-            found = [(searcher.stored_fields(d)["id"], s) for d, s in ranked]
-        else:
-            if sort == "date":
-                results = searcher.search(
-                    q, limit=limit, sortedby="newest", reverse=True, filter=allow, mask=deny
-                )
-            elif limit is None:
-                results = searcher.search(q, limit=None, filter=allow, mask=deny)
-            else:
-                # One pass scoring every match counts the total too (Whoosh's default skips
-                # blocks, then runs the query again to count); no matcher replacement, which
-                # drops parts of an OR that cannot beat the lowest kept score from the total.
-                collector = TopCollector(limit=limit, usequality=False, replace=0)
-                wrapped = collector
-                if allow is not None or deny:
-                    wrapped = FilterCollector(collector, allow=allow, restrict=deny)
-                searcher.search_with_collector(q, wrapped)
-                results = collector.results()
-            total = len(results)
-            found = [(hit["id"], float(hit.score or 0.0)) for hit in results]
-    except QueryError:
-        raise
-    except Exception as exc:
-        raise QueryError(_one_line(exc)) from None
+        docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
+        found, total, terms = _ranked_fast(searcher, q, limit, sort, docs)
+    except Exception as exc:  # noqa: BLE001 - a fault of our read path: Whoosh's matchers answer
+        _fast_path_failed(exc)
+        try:
+            docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
+            found, total, terms = _ranked_whoosh(searcher, q, limit, sort, docs)
+        except Exception as inner:  # noqa: BLE001 - Whoosh itself failed: the index is damaged
+            raise SearchFault(
+                f"the index failed on this search ({_one_line(inner)}); "
+                "'enews-tui index --rebuild' rebuilds it"
+            ) from inner
     heads = store.heads([i for i, _ in found], text=snippets)
     hits = []
     for story_id, score in found:
@@ -374,9 +339,23 @@ def search(
     return SearchResult(text, total, tuple(hits), suggestion, _reader_terms(text, terms))
 
 
-def _rank(item: tuple[int, float]) -> tuple[float, int]:
-    """Sort key: best score first, then the lower document number."""
-    return -item[1], item[0]
+_Found = tuple[list[tuple[str, float]], int, Terms]
+
+
+class _DocFilter(NamedTuple):
+    """Document numbers a search keeps (`allow`, unless None) and drops (`deny`, unless None)."""
+
+    allow: set[int] | None = None
+    deny: set[int] | None = None
+
+    def keeps(self, doc: int) -> bool:
+        """Whether `doc` passes."""
+        return (self.allow is None or doc in self.allow) and (
+            self.deny is None or doc not in self.deny
+        )
+
+
+_NO_FILTER = _DocFilter()
 
 
 def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None:
@@ -387,6 +366,96 @@ def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None
     return {d for d in found if d is not None}
 
 
+def _ranked_fast(
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
+) -> _Found:
+    """(story id, score) of the first `limit` matches, the total and the words to mark, by our
+    read path: typo words expanded once for every field, patterns and BM25 from the postings."""
+    q = expand_fuzzy(searcher.reader(), q)
+    terms = collect_terms(q)
+    q = fast_patterns(q)
+    scores = score_all(searcher, q) if sort == "relevance" else None
+    if scores is None:
+        found, total = _collected(searcher, q, limit, sort, docs)
+        return found, total, terms
+    if docs != _NO_FILTER:
+        scores = {d: s for d, s in scores.items() if docs.keeps(d)}
+    total = len(scores)
+    # Whoosh's order: best score first, then the lower document number.
+    if limit is None or limit >= total:
+        ranked = sorted(scores.items(), key=_rank)
+    elif limit <= 0:
+        ranked = []
+    else:
+        # The limit-th best score first (floats compared in C), then only the matches scoring at
+        # least that are ordered: a sort key per match is slow for a common word.
+        lowest = heapq.nlargest(limit, scores.values())[-1]
+        kept = compress(scores.items(), map(lowest.__le__, scores.values()))
+        ranked = sorted(kept, key=_rank)[:limit]
+    return [(searcher.stored_fields(d)["id"], s) for d, s in ranked], total, terms
+
+
+def _ranked_whoosh(
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
+) -> _Found:
+    """What `_ranked_fast` gives, by Whoosh's own matchers alone (slower, same stories)."""
+    found, total = _collected(searcher, q, limit, sort, docs)
+    return found, total, collect_terms(q)
+
+
+def _collected(
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
+) -> tuple[list[tuple[str, float]], int]:
+    """(story id, score) of the first `limit` matches and the total, by Whoosh's collectors
+    (narrowed by `docs`)."""
+    allow, deny = docs
+    if sort == "date":
+        results = searcher.search(
+            q, limit=limit, sortedby="newest", reverse=True, filter=allow, mask=deny
+        )
+    elif limit is None:
+        results = searcher.search(q, limit=None, filter=allow, mask=deny)
+    else:
+        # One pass scoring every match counts the total too (Whoosh's default skips blocks,
+        # then runs the query again to count); no matcher replacement, which drops parts of an
+        # OR that cannot beat the lowest kept score from the total.
+        collector = TopCollector(limit=limit, usequality=False, replace=0)
+        wrapped = collector
+        if docs != _NO_FILTER:
+            wrapped = FilterCollector(collector, allow=allow, restrict=deny)
+        searcher.search_with_collector(q, wrapped)
+        results = collector.results()
+    return [(hit["id"], float(hit.score or 0.0)) for hit in results], len(results)
+
+
+_fast_faults_logged: set[str] = set()
+
+
+def _fast_path_failed(exc: BaseException) -> None:
+    """Log a fault of the fast path once per kind of fault (the search goes on through Whoosh)."""
+    kind = f"{type(exc).__name__}: {_one_line(exc)}"
+    if kind not in _fast_faults_logged:
+        _fast_faults_logged.add(kind)
+        _log.warning("fast search path failed, answered by Whoosh instead: %s", kind)
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    """Sort key: best score first, then the lower document number."""
+    return -item[1], item[0]
+
+
 def _everything(
     store: Store,
     text: str,
@@ -395,22 +464,15 @@ def _everything(
     only: Collection[str] | None = None,
     without: Collection[str] = (),
 ) -> SearchResult:
-    """A blank query: every story (or every one the filters keep), newest first."""
+    """A blank query: every story (or every one the id filters keep), newest first."""
     if only is not None or without:
         deny = set(without)
         kept = [s for s in store.summaries() if (only is None or s.id in only) and s.id not in deny]
         shown = kept if limit is None else kept[: max(limit, 0)]
         heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
-        return SearchResult(
-            text,
-            len(kept),
-            tuple(
-                SearchHit(
-                    s.id, s.title, s.date, 0.0, _lead(heads[s.id][2]) if s.id in heads else ""
-                )
-                for s in shown
-            ),
-        )
+        leads = {i: _lead(head[2]) for i, head in heads.items()}
+        found = tuple(SearchHit(s.id, s.title, s.date, 0.0, leads.get(s.id, "")) for s in shown)
+        return SearchResult(text, len(kept), found)
     hits = tuple(
         SearchHit(i, t, d, 0.0, _lead(lead) if snippets else "")
         for i, t, d, lead in store.ordered(limit)
