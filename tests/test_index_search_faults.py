@@ -15,8 +15,8 @@ from whoosh.searching import Searcher
 from enews_tui.archive import Archive
 from enews_tui.cli import EXIT_INTERNAL, main
 from enews_tui.index import open_index
-from enews_tui.index import search as searching
 from enews_tui.index.core import StoryIndex
+from enews_tui.index.query import search as searching
 from enews_tui.model import QueryError, SearchFault
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "index" / "archive"
