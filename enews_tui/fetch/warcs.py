@@ -106,12 +106,13 @@ class WarcSink:
         self._opened = 0.0
         self._seq = 0
         self._stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        self._run = uuid.uuid4().hex[:8]  # two runs in one second never share a name
         self.sealed: list[Path] = []
 
     def _open(self) -> int:
         if self._fd is None:
             self._seq += 1
-            name = f"{self.prefix}-{self._stamp}-{os.getpid()}-{self._seq:04d}.warc.gz"
+            name = f"{self.prefix}-{self._stamp}-{self._run}-{self._seq:04d}.warc.gz"
             self._path = self.folder / f"{name}{PART}"
             self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             self._count = 0
