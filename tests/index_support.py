@@ -63,3 +63,50 @@ def bump(path: Path) -> None:
     """Make sure a rewritten file's mtime differs from before (coarse file system clocks)."""
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+#: Word families for `write_corpus`: shared beginnings make prefixes match several words.
+_STEMS = ("pro", "sta", "con", "re", "mar", "tel", "bo", "vac", "crew", "lab", "gar", "win")
+_ENDS = ("", "s", "ing", "ed", "ter", "mon", "vin", "lia", "dor", "sel", "tum", "ary")
+_COMMON = ("the", "of", "and", "a", "to", "in", "college", "students", "school", "research")
+
+
+def corpus_stories(count: int, seed: int) -> list[Story]:
+    """`count` stories of seeded pseudo-random words (common words in most of them, rare ones in
+    a few), dated 1999-2011, with bylines and datelines: enough variety for every query kind."""
+    import random
+
+    rng = random.Random(f"enews-tests:{seed}")
+    vocab = [s + e for s in _STEMS for e in _ENDS]
+    stories = []
+    for n in range(count):
+
+        def words(k: int) -> str:
+            return " ".join(
+                rng.choice(_COMMON)
+                if rng.random() < 0.4
+                else vocab[int(rng.paretovariate(1.2)) % len(vocab)]
+                for _ in range(k)
+            )
+
+        stories.append(
+            make_story(
+                f"s{n:04d}",
+                words(5).capitalize(),
+                tuple(words(rng.randint(20, 60)) + "." for _ in range(rng.randint(1, 3))),
+                date=dt.date(1999 + n % 13, 1 + n % 12, 1 + n % 28) if n % 17 else None,
+                teaser=words(12) if n % 3 else None,
+                heading=words(3) if n % 4 == 0 else None,
+                byline=Byline("Story by", f"Writer {vocab[n % len(vocab)]}", "Web Communications"),
+                dateline="Medford, Mass." if n % 2 else "Boston, Mass.",
+            )
+        )
+    return stories
+
+
+def write_corpus(root: Path, count: int, seed: int) -> list[Story]:
+    """`corpus_stories` written under `root` in the test format (read with `json_parser`)."""
+    stories = corpus_stories(count, seed)
+    for story in stories:
+        write_story(root, story)
+    return stories
