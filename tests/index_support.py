@@ -110,3 +110,41 @@ def write_corpus(root: Path, count: int, seed: int) -> list[Story]:
     for story in stories:
         write_story(root, story)
     return stories
+
+
+def corpus_queries(stories: list[Story], per_kind: int, seed: int) -> dict[str, list[str]]:
+    """Queries of every kind drawn from `stories` (so each finds something): a word, two words,
+    a phrase of adjacent words, a field, a prefix, a one-letter typo, a date range."""
+    import random
+    import re
+
+    rng = random.Random(f"enews-test-queries:{seed}")
+    texts = [" ".join(p for s in st.sections for p in s.paragraphs) for st in stories]
+    words = sorted({w for t in texts for w in re.findall(r"[a-z]{4,}", t)} - set(_COMMON))
+    pairs = sorted(
+        {
+            f'"{a} {b}"'
+            for t in texts
+            for a, b in zip(t.split(), t.split()[1:], strict=False)
+            if a in words and b in words
+        }
+    )
+    titles = sorted({w.lower() for st in stories for w in re.findall(r"[A-Za-z]{4,}", st.title)})
+    titles = [w for w in titles if w not in _COMMON]
+
+    def typo(word: str) -> str:
+        i = rng.randrange(1, len(word))
+        return word[:i] + ("z" if word[i] != "z" else "y") + word[i + 1 :] + "~"
+
+    picks: dict[str, list[str]] = {}
+    for kind, make in (
+        ("word", lambda: rng.choice(words)),
+        ("two words", lambda: f"{rng.choice(words)} {rng.choice(words)}"),
+        ("phrase", lambda: rng.choice(pairs)),
+        ("field", lambda: f"title:{rng.choice(titles)}"),
+        ("prefix", lambda: rng.choice(words)[:3] + "*"),
+        ("typo", lambda: typo(rng.choice(words))),
+        ("date range", lambda: f"date:[{(y := rng.randint(1999, 2008))} to {y + 2}]"),
+    ):
+        picks[kind] = [make() for _ in range(per_kind)]
+    return picks

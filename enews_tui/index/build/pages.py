@@ -16,14 +16,14 @@ from typing import Any
 
 from enews_tui.archive import Archive, ArchiveFile
 from enews_tui.index.engine.schema import body_text, fold, story_fields
-from enews_tui.index.stories.store import StoryRow, SkipRow, make_row
+from enews_tui.index.stories.store import SkipRow, StoryRow, make_row
 from enews_tui.model import PageError, Story
 
 #: `parse_story(raw, name, story_id) -> Story`; module-level, so worker processes can import it.
 Parser = Callable[[bytes, str, str | None], Story]
 #: Files per task sent to a worker: large enough to pay for the pickling, small enough to balance.
 CHUNK = 32
-#: Fewer files than this are parsed in the calling process (starting workers costs ~0.3 s).
+#: Fewer files than this are parsed in the calling process (starting workers has a cost).
 PARALLEL_MIN = 200
 #: The size recorded for a file that vanished between the scan and the read.
 _VANISHED = -2

@@ -16,10 +16,10 @@ from typing import Any
 from whoosh import index as windex
 
 from enews_tui.archive import ArchiveFile
+from enews_tui.index.build.pages import CHUNK, Parsed, Parser, _exit_with_parent, parse_chunk
 from enews_tui.index.engine import internals
 from enews_tui.index.engine.internals import WorkerWriter
 from enews_tui.index.engine.protocols import Index
-from enews_tui.index.build.pages import CHUNK, Parsed, Parser, _exit_with_parent, parse_chunk
 from enews_tui.index.engine.schema import make_schema
 
 #: Seconds between checks (cancel, a dead worker) while waiting for the workers.
@@ -156,7 +156,6 @@ class SegmentBuild:
             results.close()
             jobs.cancel_join_thread()
             results.cancel_join_thread()
-
 
     def commit(self, ix: Index) -> None:
         """Make the workers' segments the index's content."""

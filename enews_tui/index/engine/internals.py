@@ -15,6 +15,7 @@ import io
 import operator
 import pickle
 import struct
+import zlib
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
@@ -90,8 +91,6 @@ def raw_blocks(buf: memoryview, info: TermInfo) -> Iterator[RawBlock]:
     layout is a header tag, then per block a signed length (negative for the last block), a
     pickled header (its fourth item the compression level) and the pickled (deltas, weights,
     values), zlib-compressed when the level says so."""
-    import zlib
-
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         yield list(ids), list(weights), values

@@ -1,6 +1,6 @@
 """Reading an index through memory maps: Whoosh's own reader either seeks and reads the file for
 every term lookup (slow in a typo or prefix search) or, for a compound segment, copies the whole
-file into memory (hundreds of MB at 10k stories). A map is shared with the page cache and
+file into memory (the whole postings of a segment). A map is shared with the page cache and
 costs neither."""
 
 from __future__ import annotations

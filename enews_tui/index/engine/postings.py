@@ -2,8 +2,8 @@
 
 Whoosh reads a posting list through a matcher object: a term lookup, a header check, a pickled
 block header per block, then the document numbers delta-decoded one Python generator step at a
-time. A prefix such as `pro*` stands for some 500 terms of the body alone at 10k stories, so
-that per-term and per-posting overhead was most of the search. Here a term's statistics answer
+time. A short prefix such as `pro*` stands for hundreds of terms, so that per-term and
+per-posting overhead was most of the search. Here a term's statistics answer
 for it when they can (one document: its number is the term's first and last; a run of
 consecutive documents: the range), and otherwise the blocks are decoded with C-speed calls;
 deleted documents are left out, as Whoosh's filtered matcher does. A segment not read through a

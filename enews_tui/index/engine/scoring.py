@@ -47,7 +47,7 @@ def field_norms(
 
 class CachedBM25F(BM25F):  # type: ignore[misc]
     """Whoosh's BM25F, the same scores; its length lookup is a list index (a column read per
-    matching document was a fifth of a common word's search time)."""
+    matching document was a large part of a common word's search time)."""
 
     def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> Any:
         """Whoosh's scorer for the term, reading lengths from the segment's cached list."""
