@@ -48,7 +48,11 @@ def index(
     root = tmp_path_factory.mktemp("corpus")
     write_corpus(root, COUNT, seed=SEED)
     ix = open_index(Archive(root), tmp_path_factory.mktemp("cache"), parser=json_parser)
-    ix.refresh()
+    # The test parser is so fast that the first worker could take every run of files before
+    # the second has started: slowed, each writes a segment.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ENEWS_TUI_TEST_PARSE_DELAY", "0.3")
+        ix.refresh()
     if request.param == "refreshed":
         for i in REWRITTEN:  # each page now holds the next story's text
             path = root / f"s{i:04d}.txt"

@@ -51,7 +51,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryIndex]:
     """The corpus indexed with the gate on (worker processes write its segments)."""
     ix = open_index(Archive(corpus), tmp_path_factory.mktemp("cache"), parser=json_parser)
-    ix.refresh()
+    with pytest.MonkeyPatch.context() as patch:  # slowed: both workers get files to write
+        patch.setenv("ENEWS_TUI_TEST_PARSE_DELAY", "0.3")
+        ix.refresh()
     yield ix
     ix.close()
 

@@ -113,6 +113,7 @@ class SegmentBuild:
             for _ in procs:
                 jobs.put(None)
             done: set[int] = set()
+            dead_before = False
             while len(done) < len(procs):
                 if cancelled():
                     return
@@ -122,9 +123,13 @@ class SegmentBuild:
                     dead = [
                         p.name for n, p in enumerate(procs) if n not in done and not p.is_alive()
                     ]
-                    if dead:
+                    # A worker that sent its segment and exited can be seen dead a moment before
+                    # its last message is read: it failed only if the queue stays empty.
+                    if dead and dead_before:
                         raise PoolFailed(f"index worker {dead[0]} stopped") from None
+                    dead_before = bool(dead)
                     continue
+                dead_before = False
                 if kind == "chunk":
                     yield payload
                 elif kind == "done":
