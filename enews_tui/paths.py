@@ -15,10 +15,16 @@ def cache_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """The user data folder."""
+    """The user data folder (the fetched archives)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def state_dir() -> Path:
     """The user state folder (last copied contacts when no clipboard is reachable)."""
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def archives_dir(host: str) -> Path:
+    """Where `fetch` keeps a site's WARC files: `<data>/enews-tui/archives/<host>/`."""
+    safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in host.lower()) or "site"
+    return data_dir() / "archives" / safe
