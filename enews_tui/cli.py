@@ -331,7 +331,7 @@ def cmd_fetch(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _err(str(exc))
         return EXIT_FAILED
     except OSError as exc:
-        _err(f"cannot write the archive: {_reason(exc)}")
+        _err(f"cannot write the archive: {one_line(exc)}")
         return EXIT_FAILED
     for notice in report.notices:
         _err(notice)
