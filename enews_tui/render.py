@@ -27,7 +27,7 @@ def format_contacts(contacts: Iterable[Contact]) -> str:
     return "\n".join(format_contact(c) for c in contacts)
 
 
-def stories(n: int) -> str:
+def story_count(n: int) -> str:
     """`1 story`, `3,400 stories`."""
     return f"{n:,} stor{'y' if n == 1 else 'ies'}"
 
