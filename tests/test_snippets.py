@@ -6,11 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enews_tui.index.engine.schema import fold, glued_parts
+from enews_tui.index.engine.schema import WORD, fold, glued_parts
 from enews_tui.index.query.parser import Terms
 from enews_tui.index.query.snippets import (
     _MAX_MATCHES,
-    _WORD,
     make_snippet,
     stem,
     word_matches,
@@ -42,7 +41,7 @@ def _plain(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     """Every word of the text, checked one by one."""
     prefixes = tuple(terms.prefixes)
     found = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         # The word itself, else the first of the words it glues together ("TwoEngineering").
         for a, b in [(0, len(m[0])), *glued_parts(m[0])]:
             word = m[0][a:b]

@@ -24,10 +24,10 @@ FIELD_ALIASES = {"author": "byline", "contacts": "contact", "text": "body"}
 TEXT_FIELDS = DEFAULT_FIELDS
 QUERY_FIELDS = frozenset(DEFAULT_FIELDS) | {"date"} | frozenset(FIELD_ALIASES)
 
-#: A word: letters and digits, dots inside ("u.s"); an "s" after an apostrophe is a word of its
-#: own, so "school’sboathouse" (a line break lost after "school’s") gives "boathouse".
+#: A word as the analyzer cuts it (`u.s.` and `e-mail` parts alike); snippet spans cut the same
+#: words, so the marks fall on what the index matched. An "s" after an apostrophe is a word of
+#: its own, so "school’sboathouse" (a line break lost after "school’s") gives "boathouse".
 WORD = re.compile(r"(?<=\w[’'])s(?=[a-z]{3})|\w+(?:\.?\w+)*")
-_WORD = WORD
 #: Inside a word, where a lost line break glued two: "TwoEngineering", "her.Mitch".
 _GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})|(?<=[a-z]\.)(?=[A-Z][a-z])")
 _CACHE_MAX = 200_000
@@ -77,7 +77,7 @@ def term_of(word: str, *, morph: bool = True) -> str:
 class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
     """Words, lowercased, accents folded (before stemming: `résumé` == `resume`), stop words
     dropped, stemmed: what StemmingAnalyzer | CharsetFilter(accent_map) does, in one pass with
-    one cache lookup per word (Whoosh's chain of generators costs about three times as much)."""
+    one cache lookup per word (Whoosh's chain of generators costs several times as much)."""
 
     is_morph = True
 
@@ -118,7 +118,7 @@ class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         cache = self._cache if not no_morph else {}
         pos = start_pos
-        matches = _WORD.finditer(value) if tokenize else [_Whole(value)]
+        matches = WORD.finditer(value) if tokenize else [_Whole(value)]
         for m in matches:
             whole = m.group(0)
             spans = [(0, len(whole))]
@@ -173,7 +173,7 @@ def analyze(text: str) -> list[str]:
     list as is, so the parsing processes analyze and the writer only files postings."""
     cache = _GLUED_TERMS
     out: list[str] = []
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         terms = cache.get(word)
         if terms is None:
             terms = tuple(
