@@ -50,7 +50,7 @@ _FURNITURE = re.compile(
     | (?:watch|view|see|play)\ (?:the\ )?(?:video|slide\ ?show|photos?|gallery|audio).{0,80}
     | (?:photo|photos|image|video|audio|graphic|caption|credit|courtesy|illustration)s?\s*
         (?:by|:|\||courtesy).{0,120}
-    | \(?(?:photo|image|video|file\ photo)\b.{0,60}\)?
+    | \((?:photo|image|video|file\ photo)\b[^()]{0,60}\)
     | back\ to\ (?:top|home|news|index).{0,30} | skip\ to\ .{0,30} | jump\ to\ .{0,30}
     | tags?\s*: .{0,200} | filed\ under\s*:?.{0,200} | categor(?:y|ies)\s*:.{0,200}
     | (?:for\ immediate\ release|news\ release|press\ release|media\ advisory)\W*
@@ -174,13 +174,11 @@ def _tree(html: str) -> Any:
 
 def _trafilatura(tree: Any, url: str | None) -> tuple[list[str] | None, dict[str, Any]]:
     """The main content's paragraphs as trafilatura finds them, and its metadata guesses."""
-    import copy
-
     from trafilatura import bare_extraction
 
     try:
         doc = bare_extraction(
-            copy.deepcopy(tree),
+            tree,  # trafilatura prunes it: the caller has read its metadata already
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -292,14 +290,20 @@ def _main_units(
         run_sum += weight
         if run_sum > best_sum:
             best_sum, best = run_sum, (run_start, k)
+    region = range(best[0], best[1] + 1)
+    prose = [k for k in region if weights[k] > 0]
+    kept = sum(len(units[k].text) for k in prose if k in chosen)
+    # trafilatura's choice of paragraphs is followed where it found the story; where it kept
+    # less than half of the region's prose, the region's prose is taken (it missed the story).
+    trust = bool(main) and 2 * kept >= sum(len(units[k].text) for k in prose)
     body: list[int] = []
-    for k in range(best[0], best[1] + 1):
+    for k in region:
         unit = units[k]
         if body and len(unit.text) <= 80 and _END.match(unit.text):
             break
         if all(i in used or frame[i] for i in unit.lines) or unit.hints.alt:
             continue
-        if k in chosen or weights[k] > 0 or _heading_hinted(unit):
+        if k in chosen or (weights[k] > 0 and not trust) or _heading_hinted(unit):
             body.append(k)
     return body
 
@@ -350,9 +354,10 @@ def _refuse_listings(units: list[_Unit], body: list[int], first: int, last: int)
     previous = None
     for k in body:
         unit = units[k]
-        if _is_prose(unit) and (previous is None or k - previous <= 2):
+        paragraph = _weight(unit, True, False) > 0
+        if paragraph and (previous is None or k - previous <= 2):
             run += 1
-        elif _is_prose(unit):
+        elif paragraph:
             run = 1
         else:
             run = 0 if not _heading_hinted(unit) else run
@@ -360,9 +365,9 @@ def _refuse_listings(units: list[_Unit], body: list[int], first: int, last: int)
         longest = max(longest, run)
     dated = sum(1 for u in span if len(u.text) <= 160 and dates.find_date(u.text) is not None)
     words = sum(len(units[k].text.split()) for k in body)
-    if len(links) >= 3 and 2 * len(links) >= len(prose) and longest < 3:
+    if len(links) >= 3 and 2 * len(links) >= len(prose) and longest < 2:
         raise NotAStory("not a story: a section front (headlines and teasers, no story)")
-    if dated >= 4 and dated >= len(prose) and longest < 3:
+    if dated >= 4 and dated >= len(prose) and longest < 2:
         raise NotAStory("not a story: an index of dated stories")
     if words < 40 and not prose:
         raise NotAStory("not a story: no story text")
@@ -464,12 +469,24 @@ def _byline(
             continue
         if dates.find_date(author) is not None:
             continue
+        if (
+            organization
+            and len(meta.authors) > 1
+            and _norm_name(author) in map(_norm_name, meta.authors)
+        ):
+            # "By Jane Doe, John Roe": the comma is a second writer, not an organization.
+            author, organization = " and ".join(meta.authors[:4]), None
         return Byline(kind, sanitize_line(author), organization), k if cut == text else None
     names = meta.authors or ([found["author"]] if isinstance(found.get("author"), str) else [])
     if names:
         names = [sanitize_line(n) for n in names if n][:4]
         return Byline(None, " and ".join(names), None), None
     return None, None
+
+
+def _norm_name(name: str) -> str:
+    """A name compared without case or spacing."""
+    return " ".join(name.casefold().split())
 
 
 def _date(
