@@ -22,3 +22,8 @@ def data_dir() -> Path:
 def state_dir() -> Path:
     """The user state folder (last copied contacts when no clipboard is reachable)."""
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user config folder (the settings file: the theme chosen)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
