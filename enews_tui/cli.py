@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from enews_tui import __version__
 from enews_tui.archive import ENV_ARCHIVE, Archive
-from enews_tui.model import ArchiveError, QueryError, Story
+from enews_tui.model import ArchiveError, QueryError, SearchFault, Story
 from enews_tui.render import render_story
 from enews_tui.serialize import (
     directory_entry_to_dict,
@@ -21,7 +21,7 @@ from enews_tui.serialize import (
 )
 from enews_tui.text import sanitize, sanitize_line
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: The index could not be written (a full disk): nothing was found to do the work with.
 EXIT_FAILED = EXIT_NOT_FOUND
 
@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QueryError as exc:
         _err(f"bad query: {exc}")
         return EXIT_USAGE
+    except SearchFault as exc:
+        _err(str(exc))
+        return EXIT_INTERNAL
     except BrokenPipeError:
         sys.stderr.close()  # `enews-tui list | head`: the reader left, nothing more to say
         return EXIT_OK

@@ -138,5 +138,9 @@ class QueryError(ValueError):
     """A query the parser cannot read; the message is one line for the user."""
 
 
+class SearchFault(RuntimeError):
+    """The index failed while answering a readable query (damaged files): not the query's fault."""
+
+
 class ArchiveError(OSError):
     """The archive folder is missing or unreadable."""

@@ -19,13 +19,14 @@ from whoosh.fields import ID, TEXT, Schema
 from benchmarks.generate import generate, story_path
 from benchmarks.queries import make_queries
 from enews_tui.archive import Archive
-from enews_tui.index import open_index, postings
-from enews_tui.index import search as searching
+from enews_tui.index import open_index
+from enews_tui.index.build.pages import PARALLEL_MIN
 from enews_tui.index.core import StoryIndex
-from enews_tui.index.parse import PARALLEL_MIN
-from enews_tui.index.postings import direct_reader, positions_of
-from enews_tui.index.search import parse
-from enews_tui.index.storage import open_mapped
+from enews_tui.index.engine import postings
+from enews_tui.index.engine.mapped import open_mapped
+from enews_tui.index.engine.postings import direct_reader, positions_of
+from enews_tui.index.query import search as searching
+from enews_tui.index.query.search import parse
 from enews_tui.model import QueryError
 from tests.index_support import bump
 

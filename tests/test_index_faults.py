@@ -15,8 +15,8 @@ import pytest
 from enews_tui import paths
 from enews_tui.archive import Archive
 from enews_tui.index import index_name, open_index
-from enews_tui.index.locking import file_lock
-from enews_tui.index.store import Store
+from enews_tui.index.build.locking import file_lock
+from enews_tui.index.stories.store import Store
 from enews_tui.model import Story
 from tests.index_support import json_parser, make_story, write_story
 from tests.support import REPO

@@ -6,8 +6,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enews_tui.index.query import Terms
-from enews_tui.index.snippets import _MAX_MATCHES, _WORD, fold, make_snippet, stem, word_matches
+from enews_tui.index.engine.schema import fold
+from enews_tui.index.query.parser import Terms
+from enews_tui.index.query.snippets import (
+    _MAX_MATCHES,
+    _WORD,
+    make_snippet,
+    stem,
+    word_matches,
+)
 from tests.test_fuzz import FUZZ
 
 _WORDS = [

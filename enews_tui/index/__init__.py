@@ -8,6 +8,6 @@ import warnings
 warnings.filterwarnings("ignore", category=SyntaxWarning, module=r"whoosh(\..*)?")
 
 from enews_tui.index.core import StoryIndex, index_name, open_index  # noqa: E402
-from enews_tui.index.schema import SCHEMA_VERSION  # noqa: E402
+from enews_tui.index.engine.schema import SCHEMA_VERSION  # noqa: E402
 
 __all__ = ["SCHEMA_VERSION", "StoryIndex", "index_name", "open_index"]

@@ -18,15 +18,15 @@ from whoosh.searching import Searcher
 
 from enews_tui import paths
 from enews_tui.archive import Archive
-from enews_tui.index import search as searching
-from enews_tui.index.builder import Builder, Cancelled
-from enews_tui.index.directory import merge_contacts
-from enews_tui.index.locking import file_lock
-from enews_tui.index.parse import Parser
-from enews_tui.index.schema import SCHEMA_VERSION, make_schema
-from enews_tui.index.scoring import CachedBM25F
-from enews_tui.index.storage import open_mapped
-from enews_tui.index.store import DB_NAME, Store
+from enews_tui.index.build.builder import Builder, Cancelled
+from enews_tui.index.build.locking import file_lock
+from enews_tui.index.build.pages import Parser
+from enews_tui.index.engine.mapped import open_mapped
+from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.engine.scoring import CachedBM25F
+from enews_tui.index.query import search as searching
+from enews_tui.index.query.directory import merge_contacts
+from enews_tui.index.stories.store import DB_NAME, Store
 from enews_tui.model import (
     DirectoryEntry,
     RefreshReport,

@@ -15,10 +15,10 @@ from whoosh import index as windex
 from whoosh.writing import IndexWriter
 
 from enews_tui.archive import Archive, ArchiveFile
-from enews_tui.index.parse import PARALLEL_MIN, Parsed, Parser, default_parser, parse_all
-from enews_tui.index.schema import SCHEMA_VERSION, make_schema
-from enews_tui.index.segments import PoolFailed, SegmentBuild, commit_segments
-from enews_tui.index.store import DB_NAME, FileState, Row, SkipRow, Store
+from enews_tui.index.build.pages import PARALLEL_MIN, Parsed, Parser, default_parser, parse_all
+from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.build.segments import PoolFailed, SegmentBuild, commit_segments
+from enews_tui.index.stories.store import DB_NAME, FileState, StoryRow, SkipRow, Store
 from enews_tui.model import RefreshReport, Skipped
 
 #: Stories per Whoosh commit in an incremental refresh: a kill loses at most this much work.
@@ -140,7 +140,7 @@ class Builder:
     def _store_chunks(self, store: Store, chunks: Iterable[list[Parsed]], total: int) -> set[str]:
         """Rows and skips into the new database, 500 at a time; the ids stored."""
         ids: set[str] = set()
-        rows: list[Row] = []
+        rows: list[StoryRow] = []
         skips: list[SkipRow] = []
         done = 0
         self.progress(0, total)
@@ -252,7 +252,7 @@ class Builder:
         """Whoosh first, then SQLite, batch by batch; the pending list covers a kill in between."""
         ix = windex.open_dir(str(folder), schema=make_schema())
         first = True
-        rows: list[Row] = []
+        rows: list[StoryRow] = []
         skips: list[SkipRow] = []
         docs: list[dict[str, Any]] = []
         words: Counter[str] = Counter()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from enews_tui.index.schema import story_text
+from enews_tui.index.engine.schema import story_text
 from enews_tui.model import Contact, Story, StorySummary
 from enews_tui.serialize import story_from_dict, story_to_dict
 
@@ -50,7 +50,7 @@ class FileState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Row:
+class StoryRow:
     """One parsed story, ready for SQLite; built in the parsing process."""
 
     id: str
@@ -76,11 +76,11 @@ class SkipRow:
     reason: str
 
 
-def make_row(story: Story, size: int, mtime_ns: int) -> Row:
+def make_row(story: Story, size: int, mtime_ns: int) -> StoryRow:
     """The SQLite row of `story` (JSON compressed: it is read back only for the reader)."""
     lead = story.teaser or next((p for s in story.sections for p in s.paragraphs), "")
     blob = zlib.compress(json.dumps(story_to_dict(story), ensure_ascii=False).encode(), 6)
-    return Row(
+    return StoryRow(
         id=story.id,
         source=story.source,
         size=size,
@@ -174,7 +174,7 @@ class Store:
 
     def apply(
         self,
-        rows: Iterable[Row],
+        rows: Iterable[StoryRow],
         skips: Iterable[SkipRow],
         removed_sources: Iterable[str],
         removed_ids: Iterable[str],
@@ -220,7 +220,7 @@ class Store:
             if clear_pending:
                 db.execute("DELETE FROM pending")
 
-    def _insert(self, rows: Iterable[Row], skips: Iterable[SkipRow]) -> None:
+    def _insert(self, rows: Iterable[StoryRow], skips: Iterable[SkipRow]) -> None:
         """Add rows to a database known not to hold them (a full build)."""
         rows = list(rows)
         with self.db:
@@ -325,7 +325,7 @@ class Store:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _story_values(r: Row) -> tuple[object, ...]:
+def _story_values(r: StoryRow) -> tuple[object, ...]:
     """A row's values in the `stories` table's column order."""
     return (
         r.id,

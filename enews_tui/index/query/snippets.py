@@ -6,10 +6,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-from whoosh.support.charset import accent_map
-
-from enews_tui.index.query import Terms
-from enews_tui.index.schema import term_of
+from enews_tui.index.engine.schema import fold, term_of
+from enews_tui.index.query.parser import Terms
 
 SNIPPET_CHARS = 200
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -19,11 +17,6 @@ _INSIDE_WORD = re.compile(r"\w|(?<=\w)\.")
 _ELLIPSIS = "…"
 #: Matches looked at per text: the densest window among the first ones is a good snippet.
 _MAX_MATCHES = 64
-
-
-def fold(word: str) -> str:
-    """Lowercase and strip accents, as the analyzer does."""
-    return word.lower().translate(accent_map)
 
 
 @functools.lru_cache(maxsize=100_000)

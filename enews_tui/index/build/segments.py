@@ -18,8 +18,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import PostingPool, SegmentWriter
 
 from enews_tui.archive import ArchiveFile
-from enews_tui.index.parse import CHUNK, Parsed, Parser, _exit_with_parent, parse_chunk
-from enews_tui.index.schema import make_schema
+from enews_tui.index.build.pages import CHUNK, Parsed, Parser, _exit_with_parent, parse_chunk
+from enews_tui.index.engine.schema import make_schema
 
 #: Seconds between checks (cancel, a dead worker) while waiting for the workers.
 _POLL = 0.2

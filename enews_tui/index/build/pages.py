@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from enews_tui.archive import Archive, ArchiveFile
-from enews_tui.index.schema import body_text, story_fields
-from enews_tui.index.snippets import fold
-from enews_tui.index.store import Row, SkipRow, make_row
+from enews_tui.index.engine.schema import body_text, fold, story_fields
+from enews_tui.index.stories.store import StoryRow, SkipRow, make_row
 from enews_tui.model import PageError, Story
 
 #: `parse_story(raw, name, story_id) -> Story`; module-level, so worker processes can import it.
@@ -35,7 +34,7 @@ _SPELL_WORD = re.compile(r"[^\W\d_]{3,24}")
 class Parsed:
     """One file's outcome: a row and its Whoosh document, or the reason it was skipped."""
 
-    row: Row | None
+    row: StoryRow | None
     fields: dict[str, Any] | None
     words: frozenset[str]
     skip: SkipRow | None
@@ -43,10 +42,9 @@ class Parsed:
 
 def default_parser() -> Parser:
     """The extractor's `parse_story` (imported late: bs4 is slow to import)."""
-    import importlib
+    from enews_tui.extract import parse_story
 
-    parser: Parser = importlib.import_module("enews_tui.extract").parse_story
-    return parser
+    return parse_story
 
 
 def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:

@@ -18,8 +18,9 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from enews_tui.index.postings import Block, direct_reader, positions_of
-from enews_tui.index.scoring import _field_norms
+from enews_tui.index.engine.patterns import FastPattern, FastPatterns
+from enews_tui.index.engine.postings import PostingBlock, direct_reader, positions_of
+from enews_tui.index.engine.scoring import _field_norms
 
 Scores = dict[int, float]
 #: Per thread, the posting blocks decoded and the phrases matched during the current search.
@@ -36,7 +37,7 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
     weighting = searcher.weighting
     if not isinstance(weighting, BM25F) or weighting._field_B:
         return None
-    pattern_types = _pattern_types()
+    pattern_types = (FastPattern, FastPatterns)
     _local.blocks = {}
     _local.phrases = {}
     try:
@@ -52,12 +53,6 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
         return None
     finally:
         _local.blocks = _local.phrases = None
-
-
-def _pattern_types() -> tuple[type, ...]:
-    from enews_tui.index.search import FastPattern, FastPatterns  # search imports this module
-
-    return (FastPattern, FastPatterns)
 
 
 def _node(
@@ -156,13 +151,13 @@ def _term_bytes(top: Any, fieldname: str, text: Any) -> bytes | None:
         return None
 
 
-def _blocks(reader: Any, fieldname: str, text: bytes) -> list[Block]:
+def _blocks(reader: Any, fieldname: str, text: bytes) -> list[PostingBlock]:
     """The posting blocks of a term in one segment (none when it lacks the term), decoded once
     per search: an AND or a phrase reads its terms' documents first, then scores them."""
     direct = direct_reader(reader)
     if direct is None:
         raise _Unsupported("a segment without a direct reader")
-    cache: dict[tuple[int, str, bytes], list[Block]] | None = getattr(_local, "blocks", None)
+    cache: dict[tuple[int, str, bytes], list[PostingBlock]] | None = getattr(_local, "blocks", None)
     key = (id(reader), fieldname, text)
     if cache is not None and key in cache:
         return cache[key]

@@ -26,7 +26,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import W3TermInfo, W3TermsReader
 from whoosh.reading import TermNotFound
 
-from enews_tui.index.storage import MappedFile
+from enews_tui.index.engine.mapped import MappedFile
 
 _INT = struct.Struct("!i")
 #: Postings each segment keeps decoded between searches, the most recently used terms first:
@@ -39,7 +39,7 @@ _HEADER_MAX = 96
 
 #: One block: document numbers, weights, values (a tuple or list of each posting's bytes; None
 #: when the format stores none, or fixed-size values in a block with deletions).
-Block = tuple[list[int], list[float], Any]
+PostingBlock = tuple[list[int], list[float], Any]
 
 
 class DirectReader:
@@ -50,7 +50,7 @@ class DirectReader:
         self._terms = terms
         self._buf = postfile._buf
         self._deleted = deleted
-        self._kept: OrderedDict[int, tuple[int, list[Block]]] = OrderedDict()
+        self._kept: OrderedDict[int, tuple[int, list[PostingBlock]]] = OrderedDict()
         self._kept_postings = 0
         self._lock = threading.Lock()
 
@@ -91,7 +91,7 @@ class DirectReader:
                 return range(first, last + 1)
         return (d for ids, _weights, _values in self.blocks(info) for d in ids)
 
-    def decoded(self, info: W3TermInfo) -> list[Block]:
+    def decoded(self, info: W3TermInfo) -> list[PostingBlock]:
         """Every block of the term's postings (not to be changed by the caller); the most
         recently asked terms are kept decoded, up to KEEP_POSTINGS postings in all."""
         if info.is_inlined():
@@ -113,7 +113,7 @@ class DirectReader:
                         self._kept_postings -= self._kept.popitem(last=False)[1][0]
         return found
 
-    def blocks(self, info: W3TermInfo) -> Iterator[Block]:
+    def blocks(self, info: W3TermInfo) -> Iterator[PostingBlock]:
         """Each block of the term's postings, as Whoosh's matcher reads them."""
         for ids, weights, values in self._raw_blocks(info):
             count = len(ids)

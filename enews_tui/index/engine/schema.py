@@ -28,6 +28,11 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 _CACHE_MAX = 200_000
 
 
+def fold(word: str) -> str:
+    """Lowercase and strip accents, as the analyzer does."""
+    return word.lower().translate(accent_map)
+
+
 def term_of(word: str, *, morph: bool = True) -> str:
     """The indexed form of one word: lowercased, accents folded, stemmed; "" for a stop word."""
     folded = word.lower().translate(accent_map)

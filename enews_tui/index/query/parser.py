@@ -16,7 +16,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.default import QueryParser
 
-from enews_tui.index.schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
+from enews_tui.index.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, QUERY_FIELDS
 from enews_tui.model import QueryError
 
 _QUOTED = re.compile(r'"[^"]*"')

@@ -1,0 +1,1 @@
+"""The query service: parsing, search, snippets, suggestions, related stories, the directory."""

@@ -1,0 +1,1 @@
+"""The story store: the SQLite file beside each build (what the list and the reader show)."""
