@@ -16,9 +16,9 @@ from whoosh.writing import IndexWriter
 
 from enews_tui.archive import Archive, ArchiveFile
 from enews_tui.index.build.pages import PARALLEL_MIN, Parsed, Parser, default_parser, parse_all
-from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
 from enews_tui.index.build.segments import PoolFailed, SegmentBuild, commit_segments
-from enews_tui.index.stories.store import DB_NAME, FileState, StoryRow, SkipRow, Store
+from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
+from enews_tui.index.stories.store import DB_NAME, FileState, SkipRow, Store, StoryRow
 from enews_tui.model import RefreshReport, Skipped
 
 #: Stories per Whoosh commit in an incremental refresh: a kill loses at most this much work.

@@ -16,7 +16,7 @@ from typing import Any
 
 from enews_tui.archive import Archive, ArchiveFile
 from enews_tui.index.engine.schema import body_text, fold, story_fields
-from enews_tui.index.stories.store import StoryRow, SkipRow, make_row
+from enews_tui.index.stories.store import SkipRow, StoryRow, make_row
 from enews_tui.model import PageError, Story
 
 #: `parse_story(raw, name, story_id) -> Story`; module-level, so worker processes can import it.
