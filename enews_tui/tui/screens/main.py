@@ -640,4 +640,3 @@ def _possessive(name: str) -> str:
 def _shown(widget: Widget) -> bool:
     """Whether `widget` and every container above it are displayed."""
     return all(node.display for node in widget.ancestors if isinstance(node, Widget))
-
