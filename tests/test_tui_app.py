@@ -143,7 +143,7 @@ async def test_moving_in_the_list_previews_each_story(index: StoryIndex) -> None
         await settle(pilot)
         assert app.focused is stories
         assert reader.story is not None and reader.story.id == SEED_ID
-        assert reader.border_title.endswith("hits: n / N")
+        assert reader.border_title.endswith("1 hit: n / N")
 
 
 async def test_typing_a_word_finds_the_seed_with_marked_hits(index: StoryIndex) -> None:
