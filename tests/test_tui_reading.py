@@ -207,11 +207,11 @@ async def test_related_stories_keep_a_history(index: FakeIndex) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         reader = await read(pilot, 0)
-        await pilot.press("space", "space")
+        related = reader.query_one(".reader-related", OptionList)
+        related.focus()  # the reader scrolls down to the related stories, at its end
+        await settle(pilot)
         where = reader.scroll_y
         assert where > 0
-        related = reader.query_one(".reader-related", OptionList)
-        related.focus()
         related.highlighted = 1  # long-2 (FakeIndex.related: the first others)
         await pilot.press("enter")
         await settle(pilot)
