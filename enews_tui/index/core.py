@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +37,10 @@ from enews_tui.model import (
 
 CURRENT = "CURRENT"
 ENV_LOCK_TIMEOUT = "ENEWS_TUI_LOCK_TIMEOUT"
+
+
+#: Where the archive keeps what it found in each web-archive file (kept across rebuilds).
+WARC_SCANS = "warc-scans"
 
 
 def index_name(archive: Archive) -> str:
@@ -199,7 +203,7 @@ class StoryIndex:
             if not locked:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
-            files = self.archive.scan()
+            files = self.archive.scan(cache=self.location / WARC_SCANS)
             builder = Builder(self.archive, self._parser, progress, self._closing)
             current = self.location / self._build if self._build else None
             try:
@@ -264,8 +268,11 @@ class StoryIndex:
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
-        """Ranked hits for `query` (every story, newest first, when it is blank)."""
+        """Ranked hits for `query` (every story, newest first, when it is blank), narrowed to the
+        ids in `only` (unless None) and away from those in `without`."""
         with self._lock:
             self._sync()
             if self._store is None or self._searcher is None:
@@ -280,6 +287,8 @@ class StoryIndex:
                     limit=limit,
                     sort=sort,
                     snippets=snippets,
+                    only=only,
+                    without=without,
                 )
 
     def highlight_terms(self, query: str) -> tuple[str, ...]:

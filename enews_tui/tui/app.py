@@ -13,11 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from enews_tui.archive import Archive
+from enews_tui.library import Library, open_or_memory
+from enews_tui.libsearch import LibraryIndex
 from enews_tui.paths import data_dir
 from enews_tui.text import sanitize_line
 from enews_tui.tui.commands import EnewsCommands
+from enews_tui.tui.screens.directory import DirectoryScreen
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.screens.main import MainScreen
+from enews_tui.tui.screens.timeline import TimelineScreen, with_date
 from enews_tui.tui.settings import load_settings, save_setting
 from enews_tui.tui.source import StorySource
 
@@ -38,15 +42,28 @@ class EnewsApp(App[int]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("p", "people", "People"),
+        Binding("t", "timeline", "Timeline"),
     ]
 
     def __init__(
-        self, archive: Archive, index: StorySource, *, refresh_on_mount: bool = True
+        self,
+        archive: Archive,
+        index: StorySource,
+        *,
+        refresh_on_mount: bool = True,
+        library: Library | None = None,
     ) -> None:
-        """The app over an open index; `refresh_on_mount=False` skips the startup refresh."""
+        """The app over an open index and the reader's library (by default the one in the data
+        folder); `refresh_on_mount=False` skips the startup refresh."""
         super().__init__()
         self.archive = archive
-        self.index = index
+        self.library_notice: str | None = None
+        if library is None:
+            library, self.library_notice = open_or_memory(archive)
+        self.library = library
+        # Searches understand the library's terms (is:starred, note:word, ...).
+        self.index = cast(StorySource, LibraryIndex(index, library))
         self.refresh_on_mount = refresh_on_mount
         self.sub_title = archive_label(archive)
         self._switch_interval = sys.getswitchinterval()
@@ -65,6 +82,8 @@ class EnewsApp(App[int]):
     def _remember_theme(self, theme: Any) -> None:
         """Keep the theme chosen (ctrl+t, the palette) for the next launch."""
         save_setting("theme", self.theme)
+        if self.library_notice:
+            self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         """The process's own switch interval again."""
@@ -91,6 +110,35 @@ class EnewsApp(App[int]):
         """Keys and query syntax."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The directory and the timeline open from the main screen (not over each other)."""
+        if action in {"people", "timeline"}:
+            return self.screen is getattr(self, "main_screen", None)
+        return True
+
+    def action_people(self) -> None:
+        """The contacts directory; a story chosen there opens in the reader."""
+        if isinstance(self.screen, DirectoryScreen):
+            return
+
+        def opened(story_id: str | None) -> None:
+            if story_id:
+                self.main_screen.open_story(story_id)
+
+        self.push_screen(DirectoryScreen(self.index), opened)
+
+    def action_timeline(self) -> None:
+        """The timeline; a year or month chosen there goes into the search as `date:`."""
+        if isinstance(self.screen, TimelineScreen):
+            return
+        search = self.main_screen.query_one("#search", Input)
+
+        def chosen(clause: str | None) -> None:
+            if clause is not None:
+                search.value = with_date(search.value, clause)
+
+        self.push_screen(TimelineScreen(self.index, current=search.value), chosen)
 
     def action_toggle_theme(self) -> None:
         """Dark to light and back."""

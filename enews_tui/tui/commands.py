@@ -38,6 +38,16 @@ class EnewsCommands(Provider):
                 partial(run, "screen.toggle_contacts"),
                 "One summary line, or the contacts",
             ),
+            (
+                "People: the contacts directory",
+                partial(run, "app.people"),
+                "Everyone the archive names, with their stories (p)",
+            ),
+            (
+                "Timeline: stories per year and month",
+                partial(run, "app.timeline"),
+                "Choose a year or month to narrow the list (t)",
+            ),
             ("Help", partial(run, "app.help"), "Keys and query syntax"),
             ("Toggle dark / light theme", partial(run, "app.toggle_theme"), "Switch themes"),
             (

@@ -435,6 +435,11 @@ class MainScreen(Screen[None]):
         self._leave_reading()
         self.set_focus(self.query_one("#search", Input))
 
+    def open_story(self, story_id: str) -> None:
+        """Open `story_id` in the reader (from another screen: the directory)."""
+        self._stop_preview()
+        self._open(story_id, focus_reader=True)
+
     def action_focus_list(self) -> None:
         """Back to the story list."""
         self._leave_reading()
