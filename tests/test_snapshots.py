@@ -13,9 +13,16 @@ from textual.widgets import Input
 from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.tui.app import EnewsApp
+from enews_tui.tui.screens import library_keys
 from enews_tui.tui.widgets.contacts import ContactPanel
 
 SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _no_reading_while_pictured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story previewed for the picture is not marked read however slow the machine is."""
+    monkeypatch.setattr(library_keys, "READ_AFTER", 3600.0)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
@@ -23,6 +22,7 @@ from enews_tui.model import Contact, RefreshReport, Story, StorySummary
 from enews_tui.render import format_contact, format_contacts
 from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.clipboard import copy_native, save_copy
+from enews_tui.tui.screens.library_keys import LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
@@ -35,8 +35,9 @@ PROGRESS_EVERY = 0.1
 PREVIEW_DELAY = 0.12
 
 
-class MainScreen(Screen[None]):
-    """Browse, search, read and copy contacts."""
+class MainScreen(LibraryScreen):
+    """Browse, search, read and copy contacts; read state, stars, notes and export come with
+    `LibraryScreen`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled as the key arrives, so keys typed right after it reach the search bar
@@ -297,6 +298,7 @@ class MainScreen(Screen[None]):
         self.query_one(ContactPanel).show_contacts(message.story.contacts)
         if self._focus_reader_on_load:
             self.query_one(Reader).focus()
+        self.library_story_shown(message.story.id, opened=self._focus_reader_on_load)
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to."""
@@ -357,6 +359,13 @@ class MainScreen(Screen[None]):
         """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
         self.set_focus(self.query_one("#search", Input))
 
+    def marks_changed(self) -> None:
+        """The unread count, and the list's marks."""
+        super().marks_changed()
+        stories = self.query_one(StoryList)
+        stories.marks = self.marks
+        stories.refresh()
+
     def open_story(self, story_id: str) -> None:
         """Open `story_id` in the reader (from another screen: the directory)."""
         self._stop_preview()
@@ -402,6 +411,7 @@ class MainScreen(Screen[None]):
         replacing = bool(self._summaries)
         self._summaries = summaries
         self.query_one(SearchBar).story_count = len(summaries)
+        self.library_stories([s.id for s in summaries])
         # The rows (and the open index) live until the next refresh: frozen, the cyclic
         # collector stops walking them in every full collection, a 60 ms stall in the middle of
         # typing at 100k stories. What a refresh left behind is collected once, here.

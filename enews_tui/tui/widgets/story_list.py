@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from enews_tui.model import SearchHit, StorySummary
+from enews_tui.model import Mark, SearchHit, StorySummary
 from enews_tui.text import sanitize, sanitize_line
 
 Row = StorySummary | SearchHit
@@ -87,6 +87,8 @@ class StoryList(ScrollView, can_focus=True):
         "story-list--mark",
         "story-list--snippet",
         "story-list--more",
+        "story-list--read",
+        "story-list--flag",
     }
 
     @dataclass
@@ -117,6 +119,9 @@ class StoryList(ScrollView, can_focus=True):
         self._more = 0
         self._line_height = 1
         self._asked_at = -1  # how many rows were loaded when more were last asked for
+        #: The reader's library marks by story id: read rows are dimmed, starred and noted
+        #: ones carry a mark (set by the screen; `refresh()` after changing it).
+        self.marks: Mapping[str, Mark] = {}
 
     @property
     def rows(self) -> Sequence[Row]:
@@ -203,12 +208,17 @@ class StoryList(ScrollView, can_focus=True):
         return strip.apply_offsets(0, line)
 
     def _title_line(self, row: Row, width: int, base: Style, mark: Style) -> Strip:
-        """` title ……… 2008-07-23`, the title's search terms marked."""
+        """`★title ……… 2008-07-23`, the title's search terms marked, a star or a note's mark in
+        front, dimmed once read."""
         date = row.date.isoformat() if row.date else ""
         title_width = max(1, width - DATE_WIDTH - 3)
         text = sanitize_line(row.title)  # again, here: nothing raw may reach the terminal
         marks = term_spans(text, self._pattern)
-        title = Strip([Segment(" ", base), *_marked(text, marks, base, mark)])
+        flag_style = base + self.get_component_rich_style("story-list--flag", partial=True)
+        library = self.marks.get(row.id)
+        if library is not None and library.read:
+            base = base + self.get_component_rich_style("story-list--read", partial=True)
+        title = Strip([Segment(row_flag(library), flag_style), *_marked(text, marks, base, mark)])
         title = title.adjust_cell_length(title_width + 1, base)
         date_style = base + self.get_component_rich_style("story-list--date", partial=True)
         tail = Strip([Segment(" ", base), Segment(date.rjust(DATE_WIDTH), date_style)])
@@ -255,6 +265,13 @@ class StoryList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """The last row."""
         self.cursor = len(self._rows) - 1
+
+
+def row_flag(mark: Mark | None) -> str:
+    """The one-cell mark in front of a title: `★` starred, `✎` with a note, else a space."""
+    if mark is None:
+        return " "
+    return "★" if mark.starred else "✎" if mark.note else " "
 
 
 def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
