@@ -314,3 +314,14 @@ async def test_palette_lists_the_library_commands(index: StoryIndex, library: Li
             assert wanted in names
         assert "People: the contacts directory" in names
         assert "Timeline: stories per year and month" in names
+
+
+async def test_a_star_just_before_quitting_is_saved(index: StoryIndex, library: Library) -> None:
+    """Quitting right after f: the app waits for the write, and the star is in the library."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(StoryList).focus()
+        await pilot.press("f", "q")
+    assert app.main_screen.wait_saved(5.0)
+    assert library.starred() == ["2010_elections"]

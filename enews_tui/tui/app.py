@@ -143,6 +143,10 @@ def run_app(archive: Archive) -> int:
         app = EnewsApp(archive, cast(StorySource, opening))
         app.run()
         code = app.return_code or 0
+        main = getattr(app, "main_screen", None)
+        if main is not None:
+            main.wait_saved(5.0)  # marks made just before quitting are committed first
+        app.library.close()
         if app.refreshing:
             # A refresh thread cannot be interrupted and a big build takes minutes: leave now.
             # The index is built to survive a kill (new builds are renamed into place).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,6 +84,8 @@ class LibraryScreen(Screen[None]):
         self._write_lock = threading.Lock()
         self._latest: dict[tuple[str, str], int] = {}  # (story, what) -> newest change number
         self._changes = 0
+        self._unsaved = 0  # changes handed to a thread and not yet committed
+        self._unsaved_lock = threading.Lock()
 
     @property
     def library(self) -> Library:
@@ -213,19 +216,35 @@ class LibraryScreen(Screen[None]):
         last (an older one still waiting is dropped)."""
         self._changes += 1
         self._latest[(story_id, what)] = self._changes
+        with self._unsaved_lock:
+            self._unsaved += 1
         self._save(story_id, what, self._changes, change)
+
+    def wait_saved(self, timeout: float) -> bool:
+        """Wait (up to `timeout` seconds) until every change made so far is committed: called
+        when the app ends, so a key pressed just before quitting is not lost; True when saved."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._unsaved_lock:
+                if self._unsaved == 0:
+                    return True
+            time.sleep(0.01)
+        return False
 
     @work(thread=True, group="library")
     def _save(
         self, story_id: str, what: str, number: int, change: Callable[[Library], object]
     ) -> None:
-        with self._write_lock:
-            if self._latest.get((story_id, what)) != number:
-                return  # a newer change to the same thing is (or was) saved
-            try:
+        try:
+            with self._write_lock:
+                if self._latest.get((story_id, what)) != number:
+                    return  # a newer change to the same thing is (or was) saved
                 change(self.library)
-            except LibraryError as exc:
-                self.post_message(self.LibraryFailed(str(exc)))
+        except LibraryError as exc:
+            self.post_message(self.LibraryFailed(str(exc)))
+        finally:
+            with self._unsaved_lock:
+                self._unsaved -= 1
 
     def action_toggle_read(self) -> None:
         """Mark the story read, or unread again."""
