@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from enews_tui.extract import wayback
+from enews_tui.extract import patterns, wayback
 from enews_tui.extract.blocks import Block, Page, text_blocks
 from enews_tui.extract.decode import decode_page
 from enews_tui.extract.recognize import recognize
@@ -52,13 +52,37 @@ def _parse(raw: bytes, name: str, story_id: str | None) -> Story:
         sniff = _LOOKS_LIKE_MARKUP.match if suffix == ".txt" else _HAS_MARKUP.search
         markup = sniff(text[:1024]) is not None
     if markup:
-        from enews_tui.extract.markup import html_page  # bs4 loads only for markup pages
+        from enews_tui.extract.markup import bounded, html_page  # bs4 loads only for markup
 
         page = html_page(text)
+        if not _enews_profile(page):
+            from enews_tui.extract.general import general_story  # the general path's libraries
+
+            return general_story(page, bounded(text), sid, name)
     else:
         blocks = text_blocks(text)
         page = Page(blocks, url=_stated_url(blocks[:12]))
     return recognize(page, sid, name)
+
+
+#: What marks a page of the E-News site besides its `[mm.dd.yy]` stamps.
+_ENEWS_MARKS = re.compile(
+    r"(?i)enews\.tufts\.edu|tufts\s+(?:university\s+)?e-?news|e-?news\s+archives"
+    r"|the\s+e-?news\s+site\s+has\s+been\s+inactive"
+)
+
+
+def _enews_profile(page: Page) -> bool:
+    """Whether the E-News site profile reads this page: its date stamps, name or address."""
+    if page.url is not None and "enews.tufts.edu" in page.url.lower():
+        return True
+    if page.title_hint is not None and _ENEWS_MARKS.search(page.title_hint):
+        return True
+    for block in page.blocks[:400]:
+        for line in block.lines:
+            if patterns.ANY_DATE.search(line) or (len(line) < 300 and _ENEWS_MARKS.search(line)):
+                return True
+    return False
 
 
 def _stated_url(blocks: tuple[Block, ...]) -> str | None:

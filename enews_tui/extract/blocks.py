@@ -22,6 +22,13 @@ class Block:
     link: bool = False  # every visible character is link text: navigation, listings
     item: bool = False  # a list item
     alt: bool = False  # only image alt text: logos, photos, spacer captions
+    #: Per line, the same hints as bits (STYLE_*); empty for text saves, where lines have none.
+    styles: tuple[int, ...] = ()
+
+
+STYLE_BOLD, STYLE_LINK, STYLE_ITEM, STYLE_ALT = 1, 2, 4, 16
+#: A line's heading level (0-6) is kept in the bits from this one up.
+STYLE_HEADING_SHIFT = 8
 
 
 @dataclass(frozen=True, slots=True)

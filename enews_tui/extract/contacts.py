@@ -14,6 +14,7 @@ MAX_CONTACTS = 200
 
 _LABEL = re.compile(
     r"(?i)^(?P<label>for\s+(?:more|further|additional)\s+information|more\s+information"
+    r"|(?:editorial|news|press|media|public\s+relations|communications)\s+contacts?(?:\s+person)?"
     r"|(?:news\s+)?media\s+(?:inquiries|inquiry|contacts?|relations)|press\s+(?:contacts?|inquiries)"
     r"|for\s+media\s+inquiries|contacts?(?:\s+information|\s+info)?)(?P<after>\b.*)$"
 )
@@ -37,6 +38,10 @@ _TAIL_NOISE = re.compile(r"(?i)\[email\s+protected\]|\b(?:at|or|and|by|on|via)\b
 _CALL = re.compile(
     r"^(?P<lead>[A-Z\"'“][^.!?]{1,80}?[?!.:,])\s+(?:please\s+)?"
     r"(?i:contact|call|e-?mail|write\s+to|reach)\s+(?P<rest>.+)$"
+)
+# Where one person's entry ends and the next one's starts on a line of several.
+_PEOPLE_SPLIT = re.compile(
+    r";\s*|\s+/\s+|(?<=\d{4}),\s+(?=[A-Z])|(?<=\.(?:edu|com|org|gov|net)),?\s+(?:and\s+)?(?=[A-Z])"
 )
 _QUESTION = re.compile(r"^[A-Z][^.!?]{1,60}\?$")
 _SCRUBBED = re.compile(r"(?i)\[?email\s+protected\]?")
@@ -87,15 +92,15 @@ def scan_contacts(lines: Sequence[str], stop: Callable[[int], bool]) -> ContactS
             continue
         group, rest = label
         if rest:
-            entry = inline_entry(rest)
-            if entry is None:
+            entries = _inline_entries(rest)
+            if not entries:
                 i += 1  # "For more information, contact the office that..." is prose
                 continue
-            scan.contacts.append(_contact(group, entry))
+            scan.contacts.extend(_contact(group, entry) for entry in entries)
         else:
             scan.labels.add(i)
         scan.used.add(i)
-        i = _read_block(lines, i + 1, group, scan, stop)
+        i = _read_block(lines, i + 1, group, scan, stop, bare=not rest)
     scan.contacts = _unique(scan.contacts)[:MAX_CONTACTS]
     scan.calls = _unique(scan.calls)
     return scan
@@ -130,6 +135,17 @@ def match_call(line: str) -> Contact | None:
     if entry is None:
         return None
     return _contact(match.group("lead").rstrip(",:").strip(), entry)
+
+
+def _inline_entries(text: str) -> list[_Entry]:
+    """One or several people on one line ("Jane Doe, 617-555-0100; John Roe, 617-555-0101")."""
+    whole = inline_entry(text)
+    parts = [p for p in _PEOPLE_SPLIT.split(text) if p.strip()]
+    if len(parts) > 1:
+        each = [inline_entry(p) for p in parts]
+        if all(e is not None for e in each) and all(e and e.fields for e in each):
+            return [e for e in each if e is not None]
+    return [whole] if whole is not None else []
 
 
 def inline_entry(text: str) -> _Entry | None:
@@ -186,9 +202,15 @@ def split_fields(line: str) -> tuple[str, dict[str, str]]:
 
 
 def _read_block(
-    lines: Sequence[str], start: int, group: str, scan: ContactScan, stop: Callable[[int], bool]
+    lines: Sequence[str],
+    start: int,
+    group: str,
+    scan: ContactScan,
+    stop: Callable[[int], bool],
+    bare: bool = True,
 ) -> int:
-    """Read the entries under a label (name, optional organization, field lines) from `start`."""
+    """Read the entries under a label (name, optional organization, field lines) from `start`;
+    `bare`: a name with no phone or address is kept (a label over a bare name)."""
     pending: list[int] = []  # lines since the last field line: the next entry's name (and org)
     entry: _Entry | None = None
     found = 0
@@ -231,7 +253,12 @@ def _read_block(
         j += 1
     if entry is not None:
         scan.contacts.append(_contact(group, entry))
-    elif pending and len(pending) <= 2 and (j >= len(lines) or stop(j) or match_label(lines[j])):
+    elif (
+        bare
+        and pending
+        and len(pending) <= 2
+        and (j >= len(lines) or stop(j) or match_label(lines[j]))
+    ):
         # A label over a bare name ("Media Contact / Kim Thurler"): printed, so kept.
         if _is_contact_name(lines[pending[0]]):
             org = lines[pending[1]] if len(pending) > 1 else None

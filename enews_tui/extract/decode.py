@@ -1,4 +1,4 @@
-"""Bytes to text: BOM, declared charset, strict UTF-8, then windows-1252; binary is refused."""
+"""Bytes to text: BOM, strict UTF-8, the declared charset, then detection; binary is refused."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ from enews_tui.model import NotAStory, PageError
 _SAMPLE = 64 * 1024
 #: How far a charset declaration is searched for (Wayback captures put ~10 KB of scripts first).
 _DECLARATION_WINDOW = 16 * 1024
+#: How much the encoding detector reads (its time grows with the sample).
+_DETECT_SAMPLE = 32 * 1024
+_WESTERN_NAMES = frozenset(
+    {"ascii", "cp1252", "windows_1252", "latin_1", "iso8859_1", "iso8859_15"}
+)
+#: What windows-1252 text of a Western language holds besides ASCII.
+_WESTERN_CHARS = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸ"
+    "“”‘’„‚–—…•€©®™°±½¼¾£¢¥¡¿«»§¶·´¨ªº×÷\xa0\xad"
+)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
@@ -61,24 +71,70 @@ def _decode(raw: bytes, *, markup: bool) -> str:
         return text
     if sample.startswith(_MAGIC) or _looks_binary(sample):
         raise PageError("binary file, not a page")
+    # Strict UTF-8 first, whatever is declared: a page saved as UTF-8 by a later system keeps
+    # its old ISO-8859-1 / windows-1252 declaration, and a single-byte declaration can never be
+    # checked by decoding (every byte is valid). Real single-byte text with non-ASCII letters is
+    # almost never valid UTF-8 by chance.
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
+            return raw[: exc.start].decode("utf-8")  # a download cut mid-character
+    mostly = _mostly_utf8(sample)
+    if mostly is not None:
+        return mostly if len(raw) <= len(sample) else _utf8_lossy(raw)
     if markup:
         declared = _declared_charset(raw[:_DECLARATION_WINDOW])
         if declared == "cp1252":
             return _windows_1252(raw)
-        if declared is not None:
+        if declared is not None and declared != "utf-8":
             try:
                 return raw.decode(declared)
             except (UnicodeError, LookupError):
                 # A wrong declaration is common (and "rot13", "base64" or "undefined" name
-                # codecs that cannot decode a page at all): fall through to the detectors.
+                # codecs that cannot decode a page at all): fall through to the detector.
                 pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if _mostly_high_bytes(sample):
-        raise PageError("cannot decode: not UTF-8, and not a Western (windows-1252) page")
+    return _detected(raw, sample)
+
+
+def _utf8_lossy(raw: bytes) -> str:
+    """UTF-8 with its few broken sequences dropped."""
+    return raw.decode("utf-8", errors="replace").replace("\ufffd", "")
+
+
+def _mostly_utf8(sample: bytes) -> str | None:
+    """The sample as UTF-8 when its non-ASCII bytes mostly form valid UTF-8 sequences (a UTF-8
+    page with a stray broken byte); windows-1252 text almost never forms one by chance."""
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if not c.isascii()) - bad
+    return _utf8_lossy(sample) if good >= 3 and good >= 2 * bad else None
+
+
+def _detected(raw: bytes, sample: bytes) -> str:
+    """An undeclared (or wrongly declared) non-UTF-8 page: detected, windows-1252 for Western."""
+    from charset_normalizer import from_bytes  # loaded only for the rare undeclared page
+
+    best = from_bytes(sample[:_DETECT_SAMPLE]).best()
+    guess = best.encoding if best is not None else None
+    if guess is not None and not _western(raw[:_SAMPLE], guess):
+        try:
+            return raw.decode(guess, errors="replace").replace("\ufffd", "")
+        except LookupError:
+            pass
+    if guess is None and _mostly_high_bytes(sample):
+        raise PageError("cannot decode: not UTF-8, and no encoding fits its bytes")
     return _windows_1252(raw)
+
+
+def _western(sample: bytes, guess: str) -> bool:
+    """Whether windows-1252 reads the bytes as well as the detector's guess: every non-ASCII
+    character it gives is a Western letter or mark. Detectors confuse the single-byte Latin code
+    pages on short texts (an English page with one "é" comes out as cp1250 or cp775)."""
+    if guess.replace("-", "_").lower() in _WESTERN_NAMES:
+        return True
+    text = sample.decode("cp1252", errors="ignore")
+    return all(c.isascii() or c in _WESTERN_CHARS for c in text)
 
 
 def _windows_1252(raw: bytes) -> str:

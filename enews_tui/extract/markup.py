@@ -10,7 +10,17 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PreformattedString, Tag
 
 from enews_tui.extract import wayback
-from enews_tui.extract.blocks import MAX_LINES, MAX_TEXT_CHARS, Block, Page
+from enews_tui.extract.blocks import (
+    MAX_LINES,
+    MAX_TEXT_CHARS,
+    STYLE_ALT,
+    STYLE_BOLD,
+    STYLE_HEADING_SHIFT,
+    STYLE_ITEM,
+    STYLE_LINK,
+    Block,
+    Page,
+)
 from enews_tui.text import sanitize_line
 
 #: bs4 builds a Python object per tag (~1 µs a byte on tag-dense input): past this many tags a
@@ -33,7 +43,7 @@ _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORE
 _WAYBACK_ID = re.compile(r"^(?:wm-|wm_|donato$|playback$)", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 
-_BOLD, _LINK, _ITEM, _PRE, _ALT = 1, 2, 4, 8, 16
+_BOLD, _LINK, _ITEM, _PRE, _ALT = STYLE_BOLD, STYLE_LINK, STYLE_ITEM, 8, STYLE_ALT
 _ALL = _BOLD | _LINK | _ITEM | _ALT
 
 
@@ -85,7 +95,8 @@ class _Builder:
 
     def _emit(self, run: list[_Line]) -> None:
         """One block from a run of non-empty lines; its hints hold only if every line has them."""
-        texts = tuple(t for t in (sanitize_line("".join(x.pieces)) for x in run) if t)
+        kept = [(t, x) for x in run if (t := sanitize_line("".join(x.pieces)))]
+        texts = tuple(t for t, _ in kept)
         if not texts or self.total_lines >= MAX_LINES:
             return
         self.total_lines += len(texts)
@@ -102,13 +113,20 @@ class _Builder:
                 link=bool(flags & _LINK),
                 item=bool(flags & _ITEM),
                 alt=bool(flags & _ALT),
+                styles=tuple(_style(x) for _, x in kept),
             )
         )
 
 
+def _style(line: _Line) -> int:
+    """A line's hints as the bits of Block.styles (heading level in the high bits)."""
+    level = 0 if 0 in line.levels or not line.levels else min(line.levels)
+    return (line.flags & _ALL) | (level << STYLE_HEADING_SHIFT)
+
+
 def html_page(text: str) -> Page:
     """Parse an HTML page into blocks, its title hint and its (original) address."""
-    text = _bounded(text.replace("\x00", ""))
+    text = bounded(text)
     with warnings.catch_warnings():
         # bs4 warns about markup that "looks like a URL/filename": irrelevant for saved pages.
         warnings.simplefilter("ignore")
@@ -123,9 +141,9 @@ def html_page(text: str) -> Page:
     return Page(blocks, url=url, title_hint=title_hint or None, markup=True)
 
 
-def _bounded(text: str) -> str:
+def bounded(text: str) -> str:
     """Cut a page past the character and tag budgets (a real story is far below both)."""
-    text = text[:MAX_TEXT_CHARS]
+    text = text.replace("\x00", "")[:MAX_TEXT_CHARS]
     if text.count("<") <= MAX_TAGS:
         return text
     pos = -1
