@@ -303,7 +303,13 @@ def _everything(
     """A blank query: every story (or every one the id filters keep), newest first."""
     if only is not None or without:
         deny = set(without)
-        kept = [s for s in store.summaries() if (only is None or s.id in only) and s.id not in deny]
+        # A few starred or noted stories are read by id; `is:unread` walks the whole list.
+        rows = (
+            store.summaries()
+            if only is None
+            else sorted(store.summaries_of(list(only)), key=_newest_first)
+        )
+        kept = [s for s in rows if (only is None or s.id in only) and s.id not in deny]
         shown = kept if limit is None else kept[: max(limit, 0)]
         heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
         leads = {i: _lead(head[2]) for i, head in heads.items()}
@@ -314,6 +320,12 @@ def _everything(
         for i, t, d, lead in store.ordered(limit)
     )
     return SearchResult(text, store.count(), hits)
+
+
+def _newest_first(summary: StorySummary) -> tuple[int, str]:
+    """The story store's list order: newest first, undated last, then by id."""
+    date = summary.date
+    return (-(date.year * 10000 + date.month * 100 + date.day) if date else 0, summary.id)
 
 
 def _lead(text: str) -> str:
