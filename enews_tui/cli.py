@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--archive",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help=f"archive folder to read (default: ${ENV_ARCHIVE}, else the bundled archive)",
+        help=(
+            "archive to read: a folder of saved pages and web-archive files, or one .warc, "
+            f".warc.gz, .arc.gz or .wacz file (default: ${ENV_ARCHIVE}, else the fetched "
+            "E-News archive if there is one, else the bundled archive)"
+        ),
     )
     parser = _Parser(
         prog="enews-tui",
@@ -208,6 +212,10 @@ def cmd_show(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _print_json(story_to_dict(story, related) | marks_to_dict(mark), out)
     else:
         out.write(sanitize(render_story(story, related)))
+        if story.archived is not None:
+            when = story.archived.captured.strftime("%Y-%m-%d %H:%M:%S UTC")
+            out.write(f"Captured: {when}\n")
+            out.write(f"Archived copy: {sanitize_line(story.archived.replay_url)}\n")
         if mark.note:
             out.write(f"\nNote:\n{sanitize(mark.note)}\n")
     return EXIT_OK

@@ -65,9 +65,9 @@ def vanishing(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> Iterator[set[s
     assert corpus.vanishing is not None
     gone = corpus.vanishing
 
-    def scan_then_vanish(self: Archive) -> list[object]:
+    def scan_then_vanish(self: Archive, cache: Path | None = None) -> list[object]:
         """The real scan, then the file goes."""
-        found = scan(self)
+        found = scan(self, cache)
         gone.unlink(missing_ok=True)
         return found  # type: ignore[return-value]
 

@@ -39,6 +39,10 @@ CURRENT = "CURRENT"
 ENV_LOCK_TIMEOUT = "ENEWS_TUI_LOCK_TIMEOUT"
 
 
+#: Where the archive keeps what it found in each web-archive file (kept across rebuilds).
+WARC_SCANS = "warc-scans"
+
+
 def index_name(archive: Archive) -> str:
     """`index-v1-<16 hex>`: one index per archive (its resolved path) and schema version."""
     digest = hashlib.sha1(archive.key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -199,7 +203,7 @@ class StoryIndex:
             if not locked:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
-            files = self.archive.scan()
+            files = self.archive.scan(cache=self.location / WARC_SCANS)
             builder = Builder(self.archive, self._parser, progress, self._closing)
             current = self.location / self._build if self._build else None
             try:

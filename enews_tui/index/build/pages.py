@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enews_tui.archive import Archive, ArchiveFile
+from enews_tui.archive import Archive, ArchiveFile, with_provenance
 from enews_tui.index.engine.schema import body_text, fold, story_fields
 from enews_tui.index.stories.store import SkipRow, StoryRow, make_row
 from enews_tui.model import PageError, Story
@@ -64,6 +64,7 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
     try:
         if story.id != file.id or story.source != file.source:
             story = dataclasses.replace(story, id=file.id, source=file.source)
+        story = with_provenance(story, file)
         fields = story_fields(story)
         text = " ".join((story.title, story.teaser or "", body_text(story)))
         words = frozenset(map(fold, set(_SPELL_WORD.findall(text))))

@@ -1,7 +1,9 @@
-"""Where an archive's files are: the folder scan, story ids, reading bytes, the bundled archive."""
+"""Where an archive's pages are: the folder scan (saved pages and web-archive files), story ids,
+reading bytes and provenance, the bundled archive."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Iterator
@@ -9,7 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from enews_tui.model import ArchiveError, PageError
+from enews_tui.archive import warc
+from enews_tui.model import ArchiveError, PageError, Story
 
 #: The page types an archive holds; anything else in the folder is ignored.
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".shtml", ".xhtml"})
@@ -29,11 +32,20 @@ class ArchiveFile:
     path: str  # a plain string: a scan makes one per file, and only `read` opens it
     size: int
     mtime_ns: int
+    #: For a page inside a web-archive file: which record, and its capture.
+    record: warc.RecordRef | None = None
+
+
+def with_provenance(story: Story, file: ArchiveFile) -> Story:
+    """`story` with the original URL and capture of the web-archive record it was read from."""
+    if file.record is None or file.record.problem is not None:
+        return story
+    return dataclasses.replace(story, url=file.record.url, archived=file.record.archived())
 
 
 @dataclass(frozen=True)
 class Archive:
-    """A folder of saved pages, searched recursively."""
+    """A folder of saved pages and web-archive files, searched recursively, or one such file."""
 
     root: Path
 
@@ -43,7 +55,7 @@ class Archive:
         packaged = resources.files("enews_tui") / "_archive"
         if packaged.is_dir():
             return cls(Path(str(packaged)))
-        return cls(Path(__file__).resolve().parent.parent / "archive")
+        return cls(Path(__file__).resolve().parents[2] / "archive")
 
     @classmethod
     def choose(cls, path: str | os.PathLike[str] | None = None) -> Archive:
@@ -57,29 +69,74 @@ class Archive:
         return str(self.root.resolve())
 
     def check(self) -> None:
-        """Raise `ArchiveError` with a one-line message unless the root is a readable folder."""
+        """Raise `ArchiveError` with a one-line message unless the root is a readable folder or
+        web-archive file."""
         if not self.root.exists():
             raise ArchiveError(f"archive not found: {self.root}")
+        if self.root.is_file() and warc.is_web_archive(self.root.name):
+            if not os.access(self.root, os.R_OK):
+                raise ArchiveError(f"archive is not readable: {self.root}")
+            return
         if not self.root.is_dir():
-            raise ArchiveError(f"archive is not a folder: {self.root}")
+            raise ArchiveError(
+                f"archive is not a folder or a .warc, .warc.gz, .arc.gz or .wacz file: {self.root}"
+            )
         if not os.access(self.root, os.R_OK | os.X_OK):
             raise ArchiveError(f"archive is not readable: {self.root}")
 
-    def scan(self) -> list[ArchiveFile]:
-        """Every page file below the root, sorted by path, with unique ids."""
+    def scan(self, cache: Path | None = None) -> list[ArchiveFile]:
+        """Every page below the root, sorted by source, with unique ids: each saved page, and
+        the latest HTML capture of each URL in the web-archive files (whose scans are kept in
+        `cache`, so a file that has not changed is not read again).
+
+        What a web-archive file holds that is not a page, or is damaged, comes as entries whose
+        `read` raises `PageError` with the reason, so the index lists them as skipped."""
         self.check()
         found = sorted(self._walk(), key=lambda item: item[0])
+        pages = [f for f in found if not warc.is_web_archive(f[0])]
         files: list[ArchiveFile] = []
         taken: set[str] = set()
-        for rel, path, size, mtime_ns in found:
+        for rel, path, size, mtime_ns in pages:
             stem, suffix = os.path.splitext(rel)
-            story_id = stem if stem not in taken else rel
-            n = 2
-            while story_id in taken:  # both stem and stem+ext taken: number it
-                story_id = f"{rel}~{n}"
-                n += 1
-            taken.add(story_id)
-            files.append(ArchiveFile(story_id, rel, path, size, mtime_ns))
+            files.append(ArchiveFile(_unique(stem, rel, taken), rel, path, size, mtime_ns))
+        webs = [f for f in found if warc.is_web_archive(f[0])]
+        if webs:
+            files += self._records(webs, taken, cache)
+            files.sort(key=lambda f: f.source)
+        return files
+
+    def _records(
+        self, webs: list[tuple[str, str, int, int]], taken: set[str], cache: Path | None
+    ) -> list[ArchiveFile]:
+        """The entries of the web-archive files: pages, then what was skipped and why."""
+        scans = [warc.scan_file(path, size, mtime, cache) for _rel, path, size, mtime in webs]
+        best, unresolved = warc.pick_pages(scans)
+        files: list[ArchiveFile] = []
+        for key in sorted(best):
+            n, capture, payload = best[key]
+            rel, path, _size, _mtime = webs[n]
+            ref = warc.ref_for(capture, payload)
+            story_id = _unique(_printable(key), "", taken)
+            source = f"{rel}#{_printable(capture.url)}"
+            files.append(ArchiveFile(story_id, source, path, ref.length, warc.state_of(ref), ref))
+        problems: list[tuple[int, str, int, str]] = [
+            (n, member, offset, reason)
+            for n, scan in enumerate(scans)
+            for member, offset, reason in scan.problems
+        ]
+        problems += [(n, c.member, c.offset, reason) for n, c, reason in unresolved]
+        for n, member, offset, reason in problems:
+            rel, path, size, mtime = webs[n]
+            where = f"{rel}!{member}" if member else rel
+            ref = warc.RecordRef(member, offset, 0, "", "", "", problem=reason)
+            source = f"{where}@{offset}"
+            files.append(ArchiveFile(source, source, path, size, mtime, ref))
+        for n, scan in enumerate(scans):
+            if scan.others:
+                rel, path, size, mtime = webs[n]
+                reason = warc.others_reason(scan.others)
+                ref = warc.RecordRef("", 0, 0, "", "", "", problem=reason)
+                files.append(ArchiveFile(rel, rel, path, size, mtime, ref))
         return files
 
     def _walk(self) -> Iterator[tuple[str, str, int, int]]:
@@ -88,10 +145,15 @@ class Archive:
         Plain strings and the folder listing's own entries: at 100k files, a Path and a separate
         stat per file were most of the time a refresh with nothing changed took."""
         root = str(self.root)
+        if os.path.isfile(root):  # a single web-archive file
+            st = os.stat(root)
+            yield _printable(os.path.basename(root)), root, st.st_size, st.st_mtime_ns
+            return
         skip = len(os.path.join(root, ""))
         for entries in _folders(root):
             for entry in entries:
-                if os.path.splitext(entry.name)[1].lower() not in PAGE_SUFFIXES:
+                suffix = os.path.splitext(entry.name)[1].lower()
+                if suffix not in PAGE_SUFFIXES and not warc.is_web_archive(entry.name):
                     continue
                 try:
                     st = entry.stat()
@@ -106,6 +168,8 @@ class Archive:
 
     def read(self, file: ArchiveFile) -> bytes:
         """The page's bytes; `PageError` with a one-line reason when it cannot be read."""
+        if file.record is not None:
+            return warc.read_payload(file.path, file.record)
         if file.size == _UNREADABLE:
             raise PageError("broken link or link loop")
         try:
@@ -124,6 +188,17 @@ class Archive:
         if len(raw) > MAX_PAGE_BYTES:
             raise PageError(f"too large (over {MAX_PAGE_BYTES // (1024 * 1024)} MiB)")
         return raw
+
+
+def _unique(stem: str, rel: str, taken: set[str]) -> str:
+    """`stem` as an id, or (taken) `rel`, or (taken too) `rel~2`, `rel~3`, ...; now taken."""
+    story_id = stem if stem not in taken else (rel or f"{stem}~2")
+    n = 2
+    while story_id in taken:  # both stem and stem+ext taken: number it
+        story_id = f"{rel or stem}~{n}"
+        n += 1
+    taken.add(story_id)
+    return story_id
 
 
 def _printable(rel: str) -> str:
