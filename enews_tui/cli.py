@@ -88,6 +88,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=[common], help="refresh the search index and report")
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+
+    p = sub.add_parser(
+        "fetch",
+        help="fetch a whole site from the Wayback Machine (or a pywb collection) into WARC files",
+        description=(
+            "List a site's captures through the server's CDX API, download the latest HTML "
+            "capture of each URL raw, and append them to WARC files in the data folder "
+            "(archives/<host>/); then refresh its index. Run it again to get what is missing."
+        ),
+    )
+    p.add_argument(
+        "--from",
+        dest="server",
+        metavar="SERVER",
+        help="a Wayback-compatible server (default: the Wayback Machine) or a pywb collection "
+        "(http://127.0.0.1:8080/my-coll)",
+    )
+    p.add_argument("--prefix", default="enews.tufts.edu/", metavar="URL-PREFIX",
+                   help="the URLs to fetch (default: enews.tufts.edu/)")  # fmt: skip
+    p.add_argument("--since", metavar="YYYY[-MM]", help="captures from this date on")
+    p.add_argument("--until", metavar="YYYY[-MM]", help="captures up to this date")
+    p.add_argument("--limit", type=_positive_int, metavar="N", help="fetch at most N pages")
+    p.add_argument("--rate", type=_positive_float, metavar="N",
+                   help="at most N pages a second (default and most: 8; CDX requests slow "
+                   "down in proportion from 24 a minute)")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="say what would be fetched, fetch none")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
     return parser
 
 
@@ -98,6 +125,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return value
 
 
@@ -327,6 +364,78 @@ def _launch(archive: Archive) -> int:
     return run_app(archive)
 
 
+def cmd_fetch(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui fetch`: download what is missing, then refresh the fetched archive's index."""
+    from enews_tui import paths
+    from enews_tui.fetch import (
+        CdxError,
+        FetchBusy,
+        FetchOptions,
+        Politeness,
+        Server,
+        fetch,
+        host_of,
+    )
+    from enews_tui.fetch.polite import Failed, politeness_from_env
+    from enews_tui.fetch.progress import FetchBar, plan, summary
+
+    try:
+        server = Server.parse(args.server)
+        politeness = politeness_from_env(Politeness()).lowered(args.rate)
+        folder = paths.archives_dir(host_of(args.prefix))
+        options = FetchOptions(
+            folder=folder,
+            server=server,
+            prefix=args.prefix,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
+            dry_run=args.dry_run,
+            politeness=politeness,
+            scan_cache=paths.cache_dir() / "fetch-scans",
+        )
+        bar = FetchBar(sys.stderr)
+        try:
+            report = fetch(options, bar.update)
+        finally:
+            bar.close()
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except (CdxError, Failed) as exc:
+        _err(f"cannot list the captures at {args.server or 'the Wayback Machine'}: {exc}")
+        return EXIT_FAILED
+    except FetchBusy as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+    except OSError as exc:
+        _err(f"cannot write the archive: {_reason(exc)}")
+        return EXIT_FAILED
+    for notice in report.notices:
+        _err(notice)
+    if args.json:
+        data: dict[str, Any] = {
+            "archive": report.archive,
+            "fetched": report.fetched,
+            "present": report.present,
+            "failed": [{"url": u, "reason": r} for u, r in report.failed],
+        }
+        if args.dry_run:
+            data |= {"to_fetch": report.to_fetch, "seconds": round(report.seconds, 1)}
+        _print_json(data, out)
+    if args.dry_run:
+        if not args.json:
+            _err(plan(report, politeness.pages_per_second))
+        return EXIT_OK
+    if not args.json:
+        for line in summary(report):
+            _err(line)
+    if Archive.holds_web_archives(folder):
+        with _open(Archive(folder)):  # the index refreshed now, not at the next launch
+            pass
+    return EXIT_OK if not report.failed and not report.stopped else EXIT_FAILED
+
+
 _COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
@@ -334,4 +443,5 @@ _COMMANDS = {
     "contacts": cmd_contacts,
     "export": cmd_export,
     "index": cmd_index,
+    "fetch": cmd_fetch,
 }

@@ -15,7 +15,7 @@ def cache_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """The user data folder."""
+    """The user data folder (the fetched archives)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -33,3 +33,9 @@ def library_path() -> Path:
 def exports_dir() -> Path:
     """Where the reader writes the stories and vCards it exports."""
     return data_dir() / "exports"
+
+
+def archives_dir(host: str) -> Path:
+    """Where `fetch` keeps a site's WARC files: `<data>/enews-tui/archives/<host>/`."""
+    safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in host.lower()) or "site"
+    return data_dir() / "archives" / safe

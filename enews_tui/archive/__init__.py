@@ -19,6 +19,8 @@ PAGE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".shtml", ".xhtml"})
 #: A page larger than this is skipped unread: no real story page comes near it.
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 ENV_ARCHIVE = "ENEWS_TUI_ARCHIVE"
+#: The site `fetch` brings in by default, and whose fetched archive opens by default.
+ENEWS_HOST = "enews.tufts.edu"
 #: The size recorded for a name that cannot even be stat'ed (a broken link, a link loop).
 _UNREADABLE = -1
 
@@ -59,9 +61,35 @@ class Archive:
 
     @classmethod
     def choose(cls, path: str | os.PathLike[str] | None = None) -> Archive:
-        """`--archive PATH`, else `$ENEWS_TUI_ARCHIVE`, else the bundled archive."""
+        """`--archive PATH`, else `$ENEWS_TUI_ARCHIVE`, else the fetched E-News archive when
+        `fetch` has brought one in, else the bundled archive."""
         chosen = path if path is not None else os.environ.get(ENV_ARCHIVE) or None
-        return cls(Path(chosen).expanduser()) if chosen is not None else cls.bundled()
+        if chosen is not None:
+            return cls(Path(chosen).expanduser())
+        fetched = cls.fetched()
+        return fetched if fetched is not None else cls.bundled()
+
+    @classmethod
+    def fetched(cls, host: str = ENEWS_HOST) -> Archive | None:
+        """The archive `fetch` writes for `host`, if it holds any WARC file yet."""
+        from enews_tui import paths
+
+        folder = paths.archives_dir(host)
+        return cls(folder) if cls.holds_web_archives(folder) else None
+
+    @staticmethod
+    def holds_web_archives(folder: Path) -> bool:
+        """True when `folder` has a web-archive file at its top level."""
+        try:
+            with os.scandir(folder) as entries:
+                return any(warc.is_web_archive(e.name) and e.is_file() for e in entries)
+        except OSError:
+            return False
+
+    @property
+    def is_bundled(self) -> bool:
+        """True for the one-story archive shipped with the package."""
+        return self.root.resolve() == Archive.bundled().root.resolve()
 
     @property
     def key(self) -> str:
