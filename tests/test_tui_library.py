@@ -325,3 +325,30 @@ async def test_a_star_just_before_quitting_is_saved(index: StoryIndex, library: 
         await pilot.press("f", "q")
     assert app.main_screen.wait_saved(5.0)
     assert library.starred() == ["2010_elections"]
+
+
+async def test_hostile_names_and_titles_stay_text_in_the_directory(tmp_path: Path) -> None:
+    """A contact and a title carrying markup and escape sequences show as plain text in the
+    directory (no action runs when clicked, nothing raw reaches the terminal)."""
+    import shutil
+
+    root = write_pages(tmp_path / "hostile-archive")
+    shutil.copy(Path(__file__).parent / "tui_pages" / "2010_hostile.txt", root / "hostile.txt")
+    with (
+        open_index(Archive(root), cache_root=tmp_path / "cache") as ix,
+        open_library(ix.archive) as lib,
+    ):
+        ix.refresh()
+        app = make_app(ix, lib)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            await pilot.press("slash", *"mallory", "enter", "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Eve Mallory" in text and "\x1b" not in text
+            assert "[@click=app.quit]Click Me[/]" in text
+            await pilot.click("#person-stories", offset=(20, 1))
+            await settle(pilot)
+            assert app.is_running and app.screen is app.main_screen
