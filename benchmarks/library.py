@@ -76,9 +76,11 @@ def measure(count: int, read_share: float, starred: int, repeat: int) -> list[tu
                 ("`is:starred` alone", "is:starred"),
             ):
                 libsearch.search(index, library, query, limit=30)  # warm the caches
-                p50, p95 = _timed(
-                    lambda q=query: libsearch.search(index, library, q, limit=30), repeat
-                )
+
+                def run(q: str = query) -> object:
+                    return libsearch.search(index, library, q, limit=30)
+
+                p50, p95 = _timed(run, repeat)
                 rows.append((f"search {label}, first 30 hits", f"{p50:.1f} / {p95:.1f} ms"))
             library.close()
     return rows
