@@ -199,6 +199,8 @@ def test_library_terms_combine_with_words_dates_and_negation(archive: Archive) -
         result = libsearch.search(index, lib, "is:starred", limit=1)
         assert result.total == 2 and len(result.hits) == 1 and result.query == "is:starred"
         assert result.hits[0].id == "vaccine-trial"  # newest first (2009 before 2008)
+        unread = libsearch.search(index, lib, "is:unread", limit=1)
+        assert unread.total == 3 and [h.id for h in unread.hits] == ["vaccine-trial"]
         with pytest.raises(QueryError):
             libsearch.search(index, lib, "is:flagged")
 

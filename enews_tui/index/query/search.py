@@ -301,15 +301,22 @@ def _everything(
     without: Collection[str] = (),
 ) -> SearchResult:
     """A blank query: every story (or every one the id filters keep), newest first."""
-    if only is not None or without:
+    if only is None and without:
+        # `is:unread`: the first stories of the list, past the denied ones (never the whole
+        # list), and the total from how many of the denied the store holds.
         deny = set(without)
-        # A few starred or noted stories are read by id; `is:unread` walks the whole list.
-        rows = (
-            store.summaries()
-            if only is None
-            else sorted(store.summaries_of(list(only)), key=_newest_first)
-        )
-        kept = [s for s in rows if (only is None or s.id in only) and s.id not in deny]
+        present = len(store.summaries_of(list(deny)))
+        reach = None if limit is None else max(limit, 0) + len(deny)
+        rows = [r for r in store.ordered(reach) if r[0] not in deny]
+        rows = rows if limit is None else rows[: max(limit, 0)]
+        hits = tuple(SearchHit(i, t, d, 0.0, _lead(ld) if snippets else "") for i, t, d, ld in rows)
+        return SearchResult(text, store.count() - present, hits)
+    if only is not None:
+        deny = set(without)
+        # A few starred or noted stories: read by id, in the list's order.
+        kept = [
+            s for s in sorted(store.summaries_of(list(only)), key=_newest_first) if s.id not in deny
+        ]
         shown = kept if limit is None else kept[: max(limit, 0)]
         heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
         leads = {i: _lead(head[2]) for i, head in heads.items()}
