@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -44,16 +44,19 @@ def export_name(story_id: str) -> str:
     return (stem or "story")[:100] + ".md"
 
 
+#: The library's keys, for the main screen to list after its own (the footer shows them in
+#: order, and at 80 columns the reader's own keys and Help come first).
+LIBRARY_BINDINGS: list[BindingType] = [
+    Binding("f", "toggle_star", "Star"),
+    Binding("a", "edit_note", "Note"),
+    Binding("u", "next_unread", "Unread"),
+    Binding("m", "toggle_read", "Read/unread", show=False),
+    Binding("e", "export_story", "Export", show=False),
+]
+
+
 class LibraryScreen(Screen[None]):
     """A screen with the library's keys; subclasses say which story is open and which exist."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "toggle_read", "Read/unread", show=False),
-        Binding("u", "next_unread", "Next unread"),
-        Binding("f", "toggle_star", "Star"),
-        Binding("a", "edit_note", "Note"),
-        Binding("e", "export_story", "Export", show=False),
-    ]
 
     @dataclass
     class MarksLoaded(Message):

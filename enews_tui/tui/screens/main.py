@@ -22,7 +22,7 @@ from enews_tui.model import Contact, RefreshReport, Story, StorySummary
 from enews_tui.render import format_contact, format_contacts
 from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.clipboard import copy_native, save_copy
-from enews_tui.tui.screens.library_keys import LibraryScreen
+from enews_tui.tui.screens.library_keys import LIBRARY_BINDINGS, LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
@@ -47,6 +47,7 @@ class MainScreen(LibraryScreen):
         Binding("N", "previous_hit", "Prev hit", show=False),
         Binding("c", "copy_contact", "Copy contact"),
         Binding("C", "copy_all", "Copy all"),
+        *LIBRARY_BINDINGS,
     ]
 
     @dataclass
