@@ -69,10 +69,19 @@ async def story(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def people(pilot: Pilot[Any]) -> None:
+    """The contacts directory, one person chosen: the stories naming them."""
+    await pilot.press("p")
+    await settle(pilot)
+    await pilot.press("down", "down")
+    await settle(pilot)
+
+
 SHOTS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "browsing": browsing,
     "search": search,
     "story": story,
+    "people": people,
 }
 
 
@@ -94,6 +103,7 @@ def main() -> int:
     """Write screenshots/<name>.svg and .png for each shot."""
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache
+        os.environ["XDG_DATA_HOME"] = os.path.join(cache, "data")  # the library: not yours
         for key in ("DISPLAY", "WAYLAND_DISPLAY", "NO_COLOR"):  # no real clipboard writes
             os.environ.pop(key, None)
         for name, drive in SHOTS.items():
