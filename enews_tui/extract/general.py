@@ -42,6 +42,7 @@ _FURNITURE = re.compile(
     | (?:top|related|more|latest|popular|trending|recommended|featured|other)\ (?:stories|news
         |headlines|articles|links|videos?|posts|coverage|content|reading)(?:\ from\ .{0,40})?
     | most\ (?:popular|read|viewed|emailed|shared|commented)(?:\ stories)?
+    | related | see\ also | also\ read | read\ also | recommended | trending | more
     | (?:share|tweet|email|e-mail|print|save|comment|comments|like|pin|reddit|linkedin
         |facebook|twitter|whatsapp|copy\ link)(?:\s+(?:this|on|via|it|story|article|page|
         facebook|twitter|now|\d+))*
