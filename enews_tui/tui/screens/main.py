@@ -23,14 +23,14 @@ from textual.worker import get_current_worker
 
 from enews_tui import runtime
 from enews_tui.model import Contact, RefreshReport, Story, StorySummary
-from enews_tui.render import format_contacts
-from enews_tui.text import sanitize, sanitize_line
+from enews_tui.render import format_contacts, story_count
+from enews_tui.text import one_line, sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
-from enews_tui.tui.widgets.search_bar import SearchBar, reason, stories
+from enews_tui.tui.widgets.search_bar import SearchBar
 from enews_tui.tui.widgets.story_list import StoryList
 
 #: Progress updates from the refresh thread are posted at most this often (seconds).
@@ -193,7 +193,7 @@ class MainScreen(Screen[None]):
         try:
             summaries = self.index.summaries()
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot read the story list", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot read the story list", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.ListLoaded(summaries))
@@ -231,7 +231,7 @@ class MainScreen(Screen[None]):
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
-            self.post_message(self.RefreshFailed(reason(exc)))
+            self.post_message(self.RefreshFailed(one_line(exc)))
             return
         finally:
             self.refreshing = False
@@ -244,7 +244,7 @@ class MainScreen(Screen[None]):
             story = self.index.story(story_id)
             related = self.index.related(story_id) if story is not None else []
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot open the story", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot open the story", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.StoryLoaded(token, story_id, story, related))
@@ -278,7 +278,7 @@ class MainScreen(Screen[None]):
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
         report = message.report
-        status = f"Index: {stories(message.count)}"
+        status = f"Index: {story_count(message.count)}"
         if report.skipped:
             status += f", {len(report.skipped):,} pages skipped"
         bar = self.query_one(SearchBar)
@@ -563,7 +563,7 @@ class MainScreen(Screen[None]):
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
         self.query_one(StoryList).show(self._summaries)
-        self.query_one(SearchBar).show_status(stories(len(self._summaries)))
+        self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
     def _read(self, story_id: str) -> None:
         """Open a story to read: the reader gets the focus (and the screen, where it is small)."""

@@ -15,7 +15,8 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from enews_tui.model import QueryError, SearchResult
-from enews_tui.text import sanitize_line
+from enews_tui.render import story_count
+from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.source import StorySource
 
 #: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
@@ -26,16 +27,6 @@ DEBOUNCE = 0.15
 SEARCH_PAGE = 30
 #: How far past the loaded hits one "more" request reaches.
 SEARCH_MORE = 100
-
-
-def stories(n: int) -> str:
-    """`1 story`, `3,400 stories`."""
-    return f"{n:,} stor{'y' if n == 1 else 'ies'}"
-
-
-def reason(exc: BaseException) -> str:
-    """An exception as one clean line for the user."""
-    return sanitize_line(str(exc)) or type(exc).__name__
 
 
 class SearchBar(Vertical):
@@ -176,7 +167,7 @@ class SearchBar(Vertical):
         except QueryError as exc:
             failure = sanitize_line(str(exc))
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            failure = f"search failed: {reason(exc)}"
+            failure = f"search failed: {one_line(exc)}"
         else:
             if not get_current_worker().is_cancelled:
                 self.post_message(self._Found(generation, result, more))
@@ -195,7 +186,7 @@ class SearchBar(Vertical):
             return
         if result.total:
             total = max(self.story_count, result.total)
-            self.show_status(f"{result.total:,} of {stories(total)}")
+            self.show_status(f"{result.total:,} of {story_count(total)}")
         elif result.suggestion:
             self.show_status(f"No stories match. Did you mean: {result.suggestion}?", "-warning")
         else:
