@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -226,18 +226,21 @@ class MainScreen(Screen[None]):
     def refresh_index(self, rebuild: bool = False) -> None:
         """Bring the index up to date, reporting progress; the old list stays usable meanwhile.
 
-        The refresh itself runs on a daemon thread that this worker waits for: a full build can
-        take minutes and cannot be interrupted, and quitting must not wait for it (the app then
-        exits at once; the index survives that like a kill).
+        The refresh itself runs on a daemon thread that this worker waits for: cancelling the
+        worker stops the refresh at its next run of files, and quitting never waits for it (a
+        worker's thread would hold up the exit; a build's last step, its commit, cannot be
+        interrupted; the index survives an exit during it like a kill).
         """
         self.refreshing = True
         worker = get_current_worker()
-        done = threading.Thread(target=self._refresh, args=(rebuild,), daemon=True)
+        stop = threading.Event()
+        done = threading.Thread(target=self._refresh, args=(rebuild, stop.is_set), daemon=True)
         done.start()
         while done.is_alive() and not worker.is_cancelled:
             done.join(0.1)
+        stop.set()
 
-    def _refresh(self, rebuild: bool) -> None:
+    def _refresh(self, rebuild: bool, cancelled: Callable[[], bool]) -> None:
         """The refresh proper (on its own daemon thread); results come back as messages."""
         before = self.index.generation
         last = 0.0
@@ -250,7 +253,7 @@ class MainScreen(Screen[None]):
                 self.post_message(self.RefreshProgressed(done, total))
 
         try:
-            report = self.index.refresh(rebuild=rebuild, progress=progress)
+            report = self.index.refresh(rebuild=rebuild, progress=progress, cancelled=cancelled)
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
