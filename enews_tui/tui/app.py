@@ -7,17 +7,23 @@ import sys
 import threading
 from typing import Any, ClassVar, cast
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from enews_tui.archive import Archive
+from enews_tui.fetch import FetchReport
 from enews_tui.text import sanitize_line
 from enews_tui.tui.commands import EnewsCommands
+from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
+from enews_tui.tui.fetching import summary as fetch_summary
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.source import StorySource
+from enews_tui.tui.widgets.search_bar import SearchBar
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -39,13 +45,21 @@ class EnewsApp(App[int]):
     ]
 
     def __init__(
-        self, archive: Archive, index: StorySource, *, refresh_on_mount: bool = True
+        self,
+        archive: Archive,
+        index: StorySource,
+        *,
+        refresh_on_mount: bool = True,
+        bundled_notice: bool = False,
     ) -> None:
-        """The app over an open index; `refresh_on_mount=False` skips the startup refresh."""
+        """The app over an open index; `refresh_on_mount=False` skips the startup refresh;
+        `bundled_notice` says how to get the whole site (the bundled archive has one story)."""
         super().__init__()
         self.archive = archive
         self.index = index
         self.refresh_on_mount = refresh_on_mount
+        self.bundled_notice = bundled_notice
+        self.fetcher = AppFetch()
         self.sub_title = sanitize_line(archive.root.name or str(archive.root))
         self._switch_interval = sys.getswitchinterval()
 
@@ -55,10 +69,48 @@ class EnewsApp(App[int]):
         to the UI sooner."""
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        if self.bundled_notice:
+            self.notify(BUNDLED_NOTICE, title="One story", timeout=15, markup=False)
 
     def on_unmount(self) -> None:
-        """The process's own switch interval again."""
+        """The process's own switch interval again; a running fetch is told to stop."""
         sys.setswitchinterval(self._switch_interval)
+        self.fetcher.stop.set()
+
+    def action_fetch_archive(self) -> None:
+        """Fetch the E-News site into the data folder, with progress where the refresh shows."""
+        if self.fetcher.running:
+            self.notify("A fetch is already running.", markup=False)
+            return
+        self.notify(f"Fetching the E-News archive into {fetch_folder()}", markup=False)
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def _fetch(self) -> None:
+        """The fetch, on its own thread; progress and the outcome come back to the UI thread."""
+        report, problem = self.fetcher.run(
+            lambda text, done, total: self.call_from_thread(self._show_fetch, text, done, total)
+        )
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._fetch_done, report, problem)
+
+    def _show_fetch(self, text: str, done: int | None, total: int | None) -> None:
+        screen = getattr(self, "main_screen", None)
+        if screen is not None:
+            screen.query_one(SearchBar).show_refresh(text, done, total)
+
+    def _fetch_done(self, report: FetchReport | None, problem: str) -> None:
+        """Say how the fetch went; reload the list when the app shows the fetched archive."""
+        self._show_fetch("Fetch failed" if report is None else "Fetched", None, None)
+        if report is None:
+            self.notify(f"Fetch failed: {sanitize_line(problem)}", severity="error", markup=False)
+            return
+        text = fetch_summary(report)
+        if self.archive.root.resolve() == fetch_folder().resolve():
+            self.notify(text, markup=False)
+            self.main_screen.action_refresh_index()
+        else:
+            self.notify(f"{text}. Start enews-tui again to read them.", markup=False, timeout=15)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
@@ -92,10 +144,10 @@ def run_app(archive: Archive) -> int:
     _start_resource_tracker()
     opening = _OpeningIndex(archive)  # opens while Textual starts: the first frame comes sooner
     try:
-        app = EnewsApp(archive, cast(StorySource, opening))
+        app = EnewsApp(archive, cast(StorySource, opening), bundled_notice=archive.is_bundled)
         app.run()
         code = app.return_code or 0
-        if app.refreshing:
+        if app.refreshing or app.fetcher.running:
             # A refresh thread cannot be interrupted and a big build takes minutes: leave now.
             # The index is built to survive a kill (new builds are renamed into place).
             sys.stdout.flush()
