@@ -222,3 +222,57 @@ def test_index_lists_what_was_skipped_in_a_warc(
     assert main(["--archive", str(root), "index"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1 indexed, 2 unchanged, 0 removed, 0 skipped\n")
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_cut_anywhere_is_reported_or_harmless(tmp_path: Path, gz: bool) -> None:
+    """Cut the file at every 11th byte: each record that began before the cut is either a page
+    that reads back whole or reported as damaged (warcio alone ends quietly at many of these)."""
+    data = warc_bytes([_rec(0), _rec(1), _rec(2)], gz=gz)
+    whole = write(tmp_path / "whole" / "w.warc", data)
+    starts = sorted(f.record.offset for f in Archive(whole).scan() if f.record)
+    assert len(starts) == 3
+    for cut in range(150, len(data), 11):
+        folder = tmp_path / f"cut{cut}"
+        write(folder / "w.warc", data[:cut])
+        archive = Archive(folder)
+        files = archive.scan()
+        pages = _pages(files)
+        for entry in pages.values():
+            assert archive.read(entry) in {r.body for r in (_rec(0), _rec(1), _rec(2))}
+        began = sum(1 for s in starts if s < cut - 40)  # past a gzip trailer and blank lines
+        assert len(pages) + len(_problems(files)) >= began, (cut, _problems(files))
+
+
+def test_chunked_and_compressed_payloads_are_decoded(tmp_path: Path) -> None:
+    """Records stored as the server sent them: chunked, gzip, brotli, and a page that says
+    gzip but is not (its bytes are kept as they are)."""
+    import gzip
+
+    import brotli
+
+    page = story(0)[1]
+    chunked = (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(page[i : i + 300]), page[i : i + 300])
+            for i in range(0, len(page), 300)
+        )
+        + b"0\r\n\r\n"
+    )
+    base = "http://enews.tufts.edu/stories/enc/"
+    recs = [
+        Rec(base + "chunked.html", "20080101000000", chunked,
+            extra=(("Transfer-Encoding", "chunked"),)),
+        Rec(base + "gzip.html", "20080101000000", gzip.compress(page),
+            extra=(("Content-Encoding", "gzip"),)),
+        Rec(base + "br.html", "20080101000000", brotli.compress(page),
+            extra=(("Content-Encoding", "br"),)),
+        Rec(base + "liar.html", "20080101000000", page, extra=(("Content-Encoding", "gzip"),)),
+    ]  # fmt: skip
+    archive = Archive(write(tmp_path / "enc.warc.gz", warc_bytes(recs)))
+    pages = _pages(archive.scan())
+    assert sorted(pages) == sorted(
+        f"enews.tufts.edu/stories/enc/{n}.html" for n in ("chunked", "gzip", "br", "liar")
+    )
+    for entry in pages.values():
+        assert archive.read(entry) == page, entry.id
