@@ -181,6 +181,7 @@ def test_a_lasting_fault_fails_that_page_only_and_the_next_run_gets_it(
         assert report.fetched == 2
         [(failed_url, why)] = report.failed
         assert failed_url == url and reason in why
+        assert report.stopped == (fault == "429")  # 429s to the end stop the whole fetch
         site.faults.clear()
         again = _fetch(tmp_path / "a", base, polite)
     assert (again.fetched, again.present) == (1, 2)

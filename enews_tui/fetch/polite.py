@@ -189,6 +189,8 @@ class PoliteClient:
                 wait = max(p.pause_429, retry_after_of(reply) or 0.0)
                 self.pause.extend(wait)
                 if throttled > p.max_429:
+                    # Going on would only earn more 429s (and a block): the whole fetch stops.
+                    self.stop.set()
                     raise Failed("the server kept answering 429 Too Many Requests")
                 continue
             if reply.status >= 500:
