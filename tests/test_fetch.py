@@ -132,8 +132,8 @@ def test_a_429_pauses_everything(tmp_path: Path, fault: str, pause: float) -> No
     site = Site.enews(3)
     url = "http://enews.tufts.edu/stories/2008/0001.html"
     site.faults[url] = [fault]
-    # Two threads, their requests 100 ms apart: none is still on its way when the 429 lands.
-    polite = Politeness(**{**vars(FAST), "pages_per_second": 10})
+    # Two threads, their requests 200 ms apart: none is still on its way when the 429 lands.
+    polite = Politeness(**{**vars(FAST), "pages_per_second": 5})
     with serve(site) as base:
         report = _fetch(tmp_path / "a", base, polite, workers=2)
     assert report.fetched == 3 and not report.failed

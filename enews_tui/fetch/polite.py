@@ -85,14 +85,18 @@ class Gate:
         self._lock = threading.Lock()
 
     def wait(self, stop: threading.Event) -> None:
-        """Block until this request may go."""
-        self.pause.wait(stop)
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now and stop.wait(slot - now):
-            raise Stopped
+        """Block until this request may go (a pause that began while it waited for its slot
+        is waited out too, and a new slot taken after it)."""
+        while True:
+            self.pause.wait(stop)
+            with self._lock:
+                now = time.monotonic()
+                slot = max(now, self._next)
+                self._next = slot + self.interval
+            if slot > now and stop.wait(slot - now):
+                raise Stopped
+            if self.pause.until <= time.monotonic():
+                return
 
 
 class Pause:
