@@ -9,12 +9,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from enews_tui import __version__
+from enews_tui import __version__, libsearch
 from enews_tui.archive import ENV_ARCHIVE, Archive
-from enews_tui.model import ArchiveError, QueryError, SearchFault, Story
+from enews_tui.export import FORMATS, export
+from enews_tui.library import Library, open_or_memory
+from enews_tui.model import ArchiveError, LibraryError, QueryError, SearchFault, Story
 from enews_tui.render import render_story
 from enews_tui.serialize import (
     directory_entry_to_dict,
+    marks_to_dict,
     result_to_dict,
     story_to_dict,
     summary_to_dict,
@@ -68,7 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("contacts", parents=[common], help="the contacts directory of the archive")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--json", action="store_true", help="print JSON")
+    how.add_argument("--vcard", action="store_true", help="print vCards (3.0), one per entry")
+
+    p = sub.add_parser(
+        "export", parents=[common], help="a story (or every starred one) with its citation"
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", nargs="?", help="story id, as `list` prints it")
+    which.add_argument("--starred", action="store_true", help="every starred story")
+    p.add_argument("--format", choices=FORMATS, default="markdown", help="default: markdown")
+    p.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (default: standard output)"
+    )
 
     p = sub.add_parser("index", parents=[common], help="refresh the search index and report")
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
@@ -136,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QueryError as exc:
         _err(f"bad query: {exc}")
         return EXIT_USAGE
+    except LibraryError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
     except SearchFault as exc:
         _err(str(exc))
         return EXIT_INTERNAL
@@ -172,6 +191,15 @@ def _open(archive: Archive, *, quiet: bool = True) -> Any:
     return index
 
 
+def _library(archive: Archive) -> Library:
+    """The reader's library for `archive` (one in memory, with a message, when the file cannot
+    be opened: the command still answers, with nothing marked)."""
+    library, notice = open_or_memory(archive)
+    if notice:
+        _err(notice)
+    return library
+
+
 def _reason(exc: BaseException) -> str:
     """One line saying what went wrong."""
     return " ".join(str(exc).split())[:200] or type(exc).__name__
@@ -198,7 +226,9 @@ def cmd_list(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
     with _open(archive) as index:
         summaries = index.summaries()
     if args.json:
-        _print_json([summary_to_dict(s) for s in summaries], out)
+        with _library(archive) as library:
+            marks = library.marks()
+        _print_json([summary_to_dict(s) | marks_to_dict(marks.get(s.id)) for s in summaries], out)
         return EXIT_OK
     for s in summaries:
         out.write(_row(s.date, s.title, s.id))
@@ -213,21 +243,25 @@ def cmd_show(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
             _err(f"no story with id {args.id!r} (see 'enews-tui list')")
             return EXIT_NOT_FOUND
         related = index.related(story.id)
+    with _library(archive) as library:
+        mark = library.mark(story.id)
     if args.json:
-        _print_json(story_to_dict(story, related), out)
+        _print_json(story_to_dict(story, related) | marks_to_dict(mark), out)
     else:
         out.write(sanitize(render_story(story, related)))
         if story.archived is not None:
             when = story.archived.captured.strftime("%Y-%m-%d %H:%M:%S UTC")
             out.write(f"Captured: {when}\n")
             out.write(f"Archived copy: {sanitize_line(story.archived.replay_url)}\n")
+        if mark.note:
+            out.write(f"\nNote:\n{sanitize(mark.note)}\n")
     return EXIT_OK
 
 
 def cmd_search(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
     """`enews-tui search QUERY`."""
-    with _open(archive) as index:
-        result = index.search(args.query, limit=args.limit, sort=args.sort)
+    with _open(archive) as index, _library(archive) as library:
+        result = libsearch.search(index, library, args.query, limit=args.limit, sort=args.sort)
     if args.json:
         _print_json(result_to_dict(result), out)
         return EXIT_OK
@@ -247,6 +281,12 @@ def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int
     """`enews-tui contacts`."""
     with _open(archive) as index:
         entries = index.contacts()
+        titles = {s.id: s.title for s in index.summaries()} if args.vcard else {}
+    if args.vcard:
+        from enews_tui.vcard import to_vcards
+
+        out.write(to_vcards(entries, titles))
+        return EXIT_OK
     if args.json:
         _print_json([directory_entry_to_dict(e) for e in entries], out)
         return EXIT_OK
@@ -258,6 +298,34 @@ def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int
             if value:
                 parts.append(f"{label} {sanitize_line(value)}")
         out.write(" ".join(parts) + f"  [{_stories(len(e.stories))}]\n")
+    return EXIT_OK
+
+
+def cmd_export(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
+    """`enews-tui export ID | --starred [--format F] [--output FILE]`."""
+    with _open(archive) as index, _library(archive) as library:
+        ids = library.starred() if args.starred else [args.id]
+        found = [(index.story(i), library.mark(i)) for i in ids]
+    stories = [(story, mark) for story, mark in found if story is not None]
+    if not args.starred and not stories:
+        _err(f"no story with id {args.id!r} (see 'enews-tui list')")
+        return EXIT_NOT_FOUND
+    if args.starred and len(stories) < len(ids):
+        _err(f"{len(ids) - len(stories)} starred stories are no longer in the archive")
+    if args.starred and not stories:
+        _err("no starred stories (star one in the reader)")
+    text = export(stories, args.format, dt.datetime.now(dt.UTC), many=args.starred)
+    if args.output is None or args.output == "-":
+        if stories:
+            out.write(text)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text if stories else "")
+    except OSError as exc:
+        _err(f"cannot write {args.output}: {exc.strerror or exc}")
+        return EXIT_FAILED
+    _err(f"wrote {_stories(len(stories))} to {args.output}")
     return EXIT_OK
 
 
@@ -373,6 +441,7 @@ _COMMANDS = {
     "show": cmd_show,
     "search": cmd_search,
     "contacts": cmd_contacts,
+    "export": cmd_export,
     "index": cmd_index,
     "fetch": cmd_fetch,
 }

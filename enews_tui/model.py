@@ -108,6 +108,28 @@ class DirectoryEntry:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """What the reader's library holds for one story: read, starred, a note, and when each was set
+    (UTC; None when not set)."""
+
+    story_id: str
+    read_at: dt.datetime | None = None
+    starred_at: dt.datetime | None = None
+    note: str | None = None
+    note_at: dt.datetime | None = None
+
+    @property
+    def read(self) -> bool:
+        """Whether the story was read."""
+        return self.read_at is not None
+
+    @property
+    def starred(self) -> bool:
+        """Whether the story carries a star."""
+        return self.starred_at is not None
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A file that was not indexed, and why."""
 
@@ -136,6 +158,10 @@ class NotAStory(PageError):
 
 class QueryError(ValueError):
     """A query the parser cannot read; the message is one line for the user."""
+
+
+class LibraryError(Exception):
+    """The reader's library cannot be read or written; the message is one line for the user."""
 
 
 class SearchFault(RuntimeError):

@@ -24,6 +24,17 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def library_path() -> Path:
+    """The reader's library (read state, stars, notes): one SQLite file in the data folder, away
+    from the cache, so deleting or rebuilding an index never touches it."""
+    return data_dir() / "library.sqlite"
+
+
+def exports_dir() -> Path:
+    """Where the reader writes the stories and vCards it exports."""
+    return data_dir() / "exports"
+
+
 def archives_dir(host: str) -> Path:
     """Where `fetch` keeps a site's WARC files: `<data>/enews-tui/archives/<host>/`."""
     safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in host.lower()) or "site"

@@ -10,6 +10,7 @@ from enews_tui.model import (
     Byline,
     Contact,
     DirectoryEntry,
+    Mark,
     SearchHit,
     SearchResult,
     Section,
@@ -104,6 +105,15 @@ def story_from_dict(data: dict[str, Any]) -> Story:
         ),
         archived=_parse_archived(data.get("archived")),
     )
+
+
+def marks_to_dict(mark: Mark | None) -> dict[str, Any]:
+    """A story's library marks in the `show --json` / `list --json` shape."""
+    return {
+        "read": bool(mark and mark.read),
+        "starred": bool(mark and mark.starred),
+        "note": mark.note if mark is not None else None,
+    }
 
 
 def summary_to_dict(summary: StorySummary) -> dict[str, Any]:

@@ -69,7 +69,17 @@ def test_list_json_newest_first(archive: Path, capsys: pytest.CaptureFixture[str
     """`list --json`: every story with the documented keys, newest first."""
     rows = run_json(capsys, "list", "--archive", str(archive))
     assert {r["id"] for r in rows} == STORY_IDS
-    assert set(rows[0]) == {"id", "title", "date", "dateline", "source"}
+    assert set(rows[0]) == {
+        "id",
+        "title",
+        "date",
+        "dateline",
+        "source",
+        "read",
+        "starred",
+        "note",
+    }
+    assert (rows[0]["read"], rows[0]["starred"], rows[0]["note"]) == (False, False, None)
     assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
     assert rows[0]["id"] == "vaccine-cattle"
 
@@ -101,8 +111,12 @@ def test_show_json_carries_related_stories(
         "contacts",
         "related",
         "archived",
+        "read",
+        "starred",
+        "note",
     }
     assert story["archived"] is None  # a saved page has no capture
+    assert (story["read"], story["starred"], story["note"]) == (False, False, None)
     assert story["title"] == "Crew Rows to Victory on the Charles"
     assert story["date"] == "2008-10-20"
     assert story["related"][0] == {

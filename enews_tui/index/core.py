@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -268,8 +268,11 @@ class StoryIndex:
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
-        """Ranked hits for `query` (every story, newest first, when it is blank)."""
+        """Ranked hits for `query` (every story, newest first, when it is blank), narrowed to the
+        ids in `only` (unless None) and away from those in `without`."""
         with self._lock:
             self._sync()
             if self._store is None or self._searcher is None:
@@ -284,6 +287,8 @@ class StoryIndex:
                     limit=limit,
                     sort=sort,
                     snippets=snippets,
+                    only=only,
+                    without=without,
                 )
 
     def highlight_terms(self, query: str) -> tuple[str, ...]:

@@ -16,12 +16,16 @@ from textual.worker import get_current_worker
 
 from enews_tui.archive import Archive
 from enews_tui.fetch import FetchReport
+from enews_tui.library import Library, open_or_memory
+from enews_tui.libsearch import LibraryIndex
 from enews_tui.text import sanitize_line
 from enews_tui.tui.commands import EnewsCommands
 from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
 from enews_tui.tui.fetching import summary as fetch_summary
+from enews_tui.tui.screens.directory import DirectoryScreen
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.screens.main import MainScreen
+from enews_tui.tui.screens.timeline import TimelineScreen, with_date
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.search_bar import SearchBar
 
@@ -42,6 +46,8 @@ class EnewsApp(App[int]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("p", "people", "People"),
+        Binding("t", "timeline", "Timeline"),
     ]
 
     def __init__(
@@ -50,13 +56,20 @@ class EnewsApp(App[int]):
         index: StorySource,
         *,
         refresh_on_mount: bool = True,
+        library: Library | None = None,
         bundled_notice: bool = False,
     ) -> None:
-        """The app over an open index; `refresh_on_mount=False` skips the startup refresh;
-        `bundled_notice` says how to get the whole site (the bundled archive has one story)."""
+        """The app over an open index and the reader's library (by default the one in the data
+        folder); `refresh_on_mount=False` skips the startup refresh; `bundled_notice` says how
+        to get the whole site (the bundled archive has one story)."""
         super().__init__()
         self.archive = archive
-        self.index = index
+        self.library_notice: str | None = None
+        if library is None:
+            library, self.library_notice = open_or_memory(archive)
+        self.library = library
+        # Searches understand the library's terms (is:starred, note:word, ...).
+        self.index = cast(StorySource, LibraryIndex(index, library))
         self.refresh_on_mount = refresh_on_mount
         self.bundled_notice = bundled_notice
         self.fetcher = AppFetch()
@@ -69,6 +82,8 @@ class EnewsApp(App[int]):
         to the UI sooner."""
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        if self.library_notice:
+            self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
         if self.bundled_notice:
             self.notify(BUNDLED_NOTICE, title="One story", timeout=15, markup=False)
 
@@ -133,6 +148,35 @@ class EnewsApp(App[int]):
         """Keys and query syntax."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The directory and the timeline open from the main screen (not over each other)."""
+        if action in {"people", "timeline"}:
+            return self.screen is getattr(self, "main_screen", None)
+        return True
+
+    def action_people(self) -> None:
+        """The contacts directory; a story chosen there opens in the reader."""
+        if isinstance(self.screen, DirectoryScreen):
+            return
+
+        def opened(story_id: str | None) -> None:
+            if story_id:
+                self.main_screen.open_story(story_id)
+
+        self.push_screen(DirectoryScreen(self.index), opened)
+
+    def action_timeline(self) -> None:
+        """The timeline; a year or month chosen there goes into the search as `date:`."""
+        if isinstance(self.screen, TimelineScreen):
+            return
+        search = self.main_screen.query_one("#search", Input)
+
+        def chosen(clause: str | None) -> None:
+            if clause is not None:
+                search.value = with_date(search.value, clause)
+
+        self.push_screen(TimelineScreen(self.index, current=search.value), chosen)
 
     def action_toggle_theme(self) -> None:
         """Dark to light and back."""

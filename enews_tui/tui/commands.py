@@ -27,6 +27,16 @@ class EnewsCommands(Provider):
                 "Copy every contact of the open story",
             ),
             ("Next search hit", partial(run, "screen.next_hit"), "Jump to the next marked word"),
+            (
+                "People: the contacts directory",
+                partial(run, "app.people"),
+                "Everyone the archive names, with their stories (p)",
+            ),
+            (
+                "Timeline: stories per year and month",
+                partial(run, "app.timeline"),
+                "Choose a year or month to narrow the list (t)",
+            ),
             ("Help", partial(run, "app.help"), "Keys and query syntax"),
             ("Toggle dark / light theme", partial(run, "app.toggle_theme"), "Switch themes"),
             (

@@ -5,12 +5,13 @@ from __future__ import annotations
 import heapq
 import logging
 import re
+from collections.abc import Collection
 from itertools import compress
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from whoosh import query as wq
 from whoosh.codec.base import Automata
-from whoosh.collectors import TopCollector
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.qparser.default import QueryParser
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -123,17 +124,22 @@ def search(
     limit: int | None,
     sort: Literal["relevance", "date"],
     snippets: bool,
+    only: Collection[str] | None = None,
+    without: Collection[str] = (),
 ) -> SearchResult:
-    """Run one query against an open searcher and the SQLite sidecar."""
+    """Run one query against an open searcher and the SQLite sidecar; `only` (when not None) and
+    `without` narrow it to, and away from, those story ids (the reader's library filters)."""
     if not text.strip():
-        return _everything(store, text, limit, snippets)
+        return _everything(store, text, limit, snippets, only, without)
     q = parse(qparser, text)  # the only step that raises QueryError
     try:
-        found, total, terms = _ranked_fast(searcher, q, limit, sort)
+        docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
+        found, total, terms = _ranked_fast(searcher, q, limit, sort, docs)
     except Exception as exc:  # noqa: BLE001 - a fault of our read path: Whoosh's matchers answer
         _fast_path_failed(exc)
         try:
-            found, total, terms = _ranked_whoosh(searcher, q, limit, sort)
+            docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
+            found, total, terms = _ranked_whoosh(searcher, q, limit, sort, docs)
         except Exception as inner:  # noqa: BLE001 - Whoosh itself failed: the index is damaged
             raise SearchFault(
                 f"the index failed on this search ({_one_line(inner)}); "
@@ -160,8 +166,36 @@ def search(
 _Found = tuple[list[tuple[str, float]], int, Terms]
 
 
+class _DocFilter(NamedTuple):
+    """Document numbers a search keeps (`allow`, unless None) and drops (`deny`, unless None)."""
+
+    allow: set[int] | None = None
+    deny: set[int] | None = None
+
+    def keeps(self, doc: int) -> bool:
+        """Whether `doc` passes."""
+        return (self.allow is None or doc in self.allow) and (
+            self.deny is None or doc not in self.deny
+        )
+
+
+_NO_FILTER = _DocFilter()
+
+
+def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None:
+    """The document numbers of the stories `ids` (those in the index)."""
+    if ids is None:
+        return None
+    found = (searcher.document_number(id=i) for i in ids)
+    return {d for d in found if d is not None}
+
+
 def _ranked_fast(
-    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
 ) -> _Found:
     """(story id, score) of the first `limit` matches, the total and the words to mark, by our
     read path: typo words expanded once for every field, patterns and BM25 from the postings."""
@@ -170,8 +204,10 @@ def _ranked_fast(
     q = fast_patterns(q)
     scores = score_all(searcher, q) if sort == "relevance" else None
     if scores is None:
-        found, total = _collected(searcher, q, limit, sort)
+        found, total = _collected(searcher, q, limit, sort, docs)
         return found, total, terms
+    if docs != _NO_FILTER:
+        scores = {d: s for d, s in scores.items() if docs.keeps(d)}
     total = len(scores)
     # Whoosh's order: best score first, then the lower document number.
     if limit is None or limit >= total:
@@ -188,27 +224,42 @@ def _ranked_fast(
 
 
 def _ranked_whoosh(
-    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
 ) -> _Found:
     """What `_ranked_fast` gives, by Whoosh's own matchers alone (slower, same stories)."""
-    found, total = _collected(searcher, q, limit, sort)
+    found, total = _collected(searcher, q, limit, sort, docs)
     return found, total, collect_terms(q)
 
 
 def _collected(
-    searcher: Searcher, q: wq.Query, limit: int | None, sort: Literal["relevance", "date"]
+    searcher: Searcher,
+    q: wq.Query,
+    limit: int | None,
+    sort: Literal["relevance", "date"],
+    docs: _DocFilter = _NO_FILTER,
 ) -> tuple[list[tuple[str, float]], int]:
-    """(story id, score) of the first `limit` matches and the total, by Whoosh's collectors."""
+    """(story id, score) of the first `limit` matches and the total, by Whoosh's collectors
+    (narrowed by `docs`)."""
+    allow, deny = docs
     if sort == "date":
-        results = searcher.search(q, limit=limit, sortedby="newest", reverse=True)
+        results = searcher.search(
+            q, limit=limit, sortedby="newest", reverse=True, filter=allow, mask=deny
+        )
     elif limit is None:
-        results = searcher.search(q, limit=None)
+        results = searcher.search(q, limit=None, filter=allow, mask=deny)
     else:
         # One pass scoring every match counts the total too (Whoosh's default skips blocks,
         # then runs the query again to count); no matcher replacement, which drops parts of an
         # OR that cannot beat the lowest kept score from the total.
         collector = TopCollector(limit=limit, usequality=False, replace=0)
-        searcher.search_with_collector(q, collector)
+        wrapped = collector
+        if docs != _NO_FILTER:
+            wrapped = FilterCollector(collector, allow=allow, restrict=deny)
+        searcher.search_with_collector(q, wrapped)
         results = collector.results()
     return [(hit["id"], float(hit.score or 0.0)) for hit in results], len(results)
 
@@ -229,8 +280,23 @@ def _rank(item: tuple[int, float]) -> tuple[float, int]:
     return -item[1], item[0]
 
 
-def _everything(store: Store, text: str, limit: int | None, snippets: bool) -> SearchResult:
-    """A blank query: every story, newest first."""
+def _everything(
+    store: Store,
+    text: str,
+    limit: int | None,
+    snippets: bool,
+    only: Collection[str] | None = None,
+    without: Collection[str] = (),
+) -> SearchResult:
+    """A blank query: every story (or every one the id filters keep), newest first."""
+    if only is not None or without:
+        deny = set(without)
+        kept = [s for s in store.summaries() if (only is None or s.id in only) and s.id not in deny]
+        shown = kept if limit is None else kept[: max(limit, 0)]
+        heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
+        leads = {i: _lead(head[2]) for i, head in heads.items()}
+        found = tuple(SearchHit(s.id, s.title, s.date, 0.0, leads.get(s.id, "")) for s in shown)
+        return SearchResult(text, len(kept), found)
     hits = tuple(
         SearchHit(i, t, d, 0.0, _lead(lead) if snippets else "")
         for i, t, d, lead in store.ordered(limit)

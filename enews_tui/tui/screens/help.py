@@ -21,6 +21,8 @@ KEYS = (
     ("n / N", "next / previous search hit in the story"),
     ("c", "copy the highlighted contact (tab to the contact panel to choose)"),
     ("C", "copy all contacts of the open story"),
+    ("p", "people: everyone the archive names (c copy, v / V vCards)"),
+    ("t", "timeline: stories per year and month (enter narrows the list)"),
     ("ctrl+t", "dark / light theme"),
     ("ctrl+p", "command palette"),
     ("? / F1", "this help"),
@@ -35,6 +37,8 @@ QUERY_SYNTAX = (
     ("moth*", "words starting with moth"),
     ("smaley~", "forgive a typo (one letter off)"),
     ("date:2008", "stories from 2008;  date:[2007 to 2008] for a range"),
+    ("is:starred", "your library: is:unread, is:read, has:note;  -is:starred: the rest"),
+    ("note:budget", 'a word of your note;  note:"call back" for words in order'),
 )
 
 

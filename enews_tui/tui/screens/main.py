@@ -357,6 +357,11 @@ class MainScreen(Screen[None]):
         """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
         self.set_focus(self.query_one("#search", Input))
 
+    def open_story(self, story_id: str) -> None:
+        """Open `story_id` in the reader (from another screen: the directory)."""
+        self._stop_preview()
+        self._open(story_id, focus_reader=True)
+
     def action_focus_list(self) -> None:
         """Back to the story list."""
         self.set_focus(self.query_one(StoryList))

@@ -1,0 +1,68 @@
+"""Reviewed pictures of the library's screens: the contacts directory and the timeline, at the
+most common terminal size and a larger one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from enews_tui.archive import Archive
+from enews_tui.index import StoryIndex, open_index
+from enews_tui.library import open_library
+from enews_tui.tui.app import EnewsApp
+from tests.library_pages import write_pages
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[StoryIndex]:
+    """Twelve stories from 2007 to 2010, four people and offices."""
+    root = write_pages(tmp_path / "archive")
+    with open_index(Archive(root), cache_root=tmp_path / "cache") as ix:
+        ix.refresh()
+        yield ix
+
+
+def _app(index: StoryIndex) -> EnewsApp:
+    app = EnewsApp(
+        index.archive, index, refresh_on_mount=False, library=open_library(index.archive)
+    )
+    app.sub_title = "library fixtures"
+    return app
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(2):
+        await pilot.pause(0.2)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_contacts_directory(snap_compare: Any, index: StoryIndex, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("p")
+        await _settle(pilot)
+        await pilot.press("down", "down")
+        await _settle(pilot)
+
+    assert snap_compare(_app(index), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline(snap_compare: Any, index: StoryIndex, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        await pilot.press("tab", *["down"] * 6)
+        await _settle(pilot)
+
+    assert snap_compare(_app(index), run_before=run_before, terminal_size=size)

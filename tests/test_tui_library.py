@@ -1,0 +1,184 @@
+"""The library in the reader, driven with Pilot over a real index: the contacts directory, the
+timeline, and (on the main screen) read state, stars, notes and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vobject
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Sparkline
+
+from enews_tui import paths
+from enews_tui.archive import Archive
+from enews_tui.index import StoryIndex, open_index
+from enews_tui.library import Library, open_library
+from enews_tui.tui.app import EnewsApp
+from enews_tui.tui.screens.directory import DirectoryScreen
+from enews_tui.tui.screens.timeline import TimelineScreen, bar, with_date
+from enews_tui.tui.widgets.reader import Reader
+from enews_tui.tui.widgets.story_list import StoryList
+from tests.library_pages import write_pages
+from tests.tui_support import screen_text
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[StoryIndex]:
+    """The real index over twelve stories from 2007 to 2010."""
+    root = write_pages(tmp_path / "archive")
+    with open_index(Archive(root), cache_root=tmp_path / "cache") as ix:
+        ix.refresh()
+        yield ix
+
+
+@pytest.fixture
+def library(index: StoryIndex) -> Iterator[Library]:
+    """The library in this test's data folder."""
+    with open_library(index.archive) as lib:
+        yield lib
+
+
+def make_app(index: StoryIndex, library: Library) -> EnewsApp:
+    """The app over the index and library, without the startup refresh."""
+    return EnewsApp(index.archive, index, refresh_on_mount=False, library=library)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let timers fire and workers finish, then let the UI catch up."""
+    for _ in range(2):
+        await pilot.pause(0.1)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def list_ids(app: EnewsApp) -> list[str]:
+    """The ids the story list shows."""
+    return [row.id for row in app.main_screen.query_one(StoryList).rows]
+
+
+async def test_directory_lists_everyone_searches_as_you_type_and_opens_a_story(
+    index: StoryIndex, library: Library
+) -> None:
+    """p opens the directory: every person and office, merged; typing narrows it; enter goes
+    to the person's stories, enter again opens one in the reader."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DirectoryScreen)
+        names = [e.name for e in screen.shown]
+        assert names == ["Alexander Reid", "Judith Rossi", "Kim Thurler", "Office of Publications"]
+        assert "4 people and offices" in screen_text(app)
+        await pilot.press("slash", *"thurl")
+        await settle(pilot)
+        assert [e.name for e in screen.shown] == ["Kim Thurler"]
+        text = screen_text(app)
+        assert "1 of 4 people and offices" in text and "617.627.3175" in text
+        assert "Mentor Mothers Grow" in text and "Media Inquiries" in text
+        await pilot.press("enter")  # to the list
+        assert app.focused is screen.query_one("#people")
+        await pilot.press("enter")  # to the stories
+        stories = screen.query_one("#person-stories", OptionList)
+        assert app.focused is stories and stories.highlighted == 0
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        reader = app.main_screen.query_one(Reader)
+        assert reader.story is not None and reader.story.id == "2009_nutrition"
+
+
+async def test_directory_copies_and_exports_vcards(index: StoryIndex, library: Library) -> None:
+    """c copies the highlighted entry; v writes its vCard, V every entry's, in the exports
+    folder, and vobject reads them back."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("down", "down")  # Kim Thurler
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard.startswith("Kim Thurler (Media Inquiries) T: 617.627.3175")
+        await pilot.press("v")
+        await settle(pilot)
+        card = vobject.readOne((paths.exports_dir() / "kim-thurler.vcf").read_text("utf-8"))
+        assert card.fn.value == "Kim Thurler"
+        assert "Students Track Elections (2010_elections)" in card.note.value
+        await pilot.press("V")
+        await settle(pilot)
+        every = (paths.exports_dir() / "contacts.vcf").read_text("utf-8")
+        assert len(list(vobject.readComponents(every))) == 4
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_timeline_counts_and_a_chosen_year_or_month_narrows_the_list(
+    index: StoryIndex, library: Library
+) -> None:
+    """t opens the timeline: a bar per year with its count, the months of the highlighted year;
+    enter on a year puts date:YYYY into the search (next to the words typed), enter on a month
+    date:YYYY-MM; x takes the date out again."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert screen.counts.per_year == {2007: 3, 2008: 5, 2009: 2, 2010: 2}
+        assert screen.year == 2008  # the busiest year is highlighted first
+        assert len(screen.query_one(Sparkline).data or []) == 48
+        text = screen_text(app)
+        assert "12 dated stories, 2007–2010" in text
+        assert "Months of 2008" in text
+        await pilot.press("up", "enter")  # 2007
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        search = app.main_screen.query_one("#search", Input)
+        assert search.value == "date:2007"
+        assert sorted(list_ids(app)) == ["2007_library", "2007_rowing", "2007_solar"]
+        search.value = "boathouse date:2007"
+        await settle(pilot)
+        app.main_screen.query_one(StoryList).focus()
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down", "tab", *["down"] * 6, "enter")  # 2008, July
+        await settle(pilot)
+        assert search.value == "boathouse date:2008-07"
+        assert list_ids(app) == ["2008_boathouse"]
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert search.value == "boathouse"
+
+
+async def test_timeline_months_by_mouse(index: StoryIndex, library: Library) -> None:
+    """A click on a month chooses it."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        months = app.screen.query_one("#months", OptionList)
+        await pilot.click(months, offset=(4, 1 + 6))  # the seventh row: July
+        await settle(pilot)
+        assert app.main_screen.query_one("#search", Input).value == "date:2008-07"
+        assert sorted(list_ids(app)) == ["2008_boathouse", "2008_mentors", "2008_vaccine"]
+
+
+def test_with_date_and_bars() -> None:
+    """A new date replaces the old one and keeps the words; bars grow in eighths."""
+    assert with_date("crew date:2007 rowing", "date:2008-07") == "crew rowing date:2008-07"
+    assert with_date("crew date:[2007 to 2008]", "") == "crew"
+    assert with_date("", "date:2009") == "date:2009"
+    assert bar(10, 10, 4) == "████" and bar(1, 10, 4) == "▍" and bar(0, 10, 4) == ""
+    assert bar(1, 1000, 4) == "▏"  # one story still shows
