@@ -14,7 +14,7 @@ from enews_tui.archive import ENV_ARCHIVE, Archive
 from enews_tui.export import FORMATS, export
 from enews_tui.library import Library, open_or_memory
 from enews_tui.model import ArchiveError, LibraryError, QueryError, SearchFault, Story
-from enews_tui.render import render_story
+from enews_tui.render import render_story, story_count
 from enews_tui.serialize import (
     directory_entry_to_dict,
     marks_to_dict,
@@ -22,7 +22,7 @@ from enews_tui.serialize import (
     story_to_dict,
     summary_to_dict,
 )
-from enews_tui.text import sanitize, sanitize_line
+from enews_tui.text import one_line, sanitize, sanitize_line
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: The index could not be written (a full disk): nothing was found to do the work with.
@@ -184,7 +184,7 @@ def _open(archive: Archive, *, quiet: bool = True) -> Any:
     except Exception as exc:  # noqa: BLE001 - a disk that fills must not hide what is indexed
         for notice in index.notices:
             _err(notice)
-        _err(f"could not update the index ({_reason(exc)}); showing what it holds")
+        _err(f"could not update the index ({one_line(exc)}); showing what it holds")
         return index
     for notice in (*index.notices, *report.notices):
         _err(notice)
@@ -198,16 +198,6 @@ def _library(archive: Archive) -> Library:
     if notice:
         _err(notice)
     return library
-
-
-def _reason(exc: BaseException) -> str:
-    """One line saying what went wrong."""
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
-
-
-def _stories(count: int) -> str:
-    """`1 story`, `3 stories`."""
-    return f"{count:,} stor{'y' if count == 1 else 'ies'}"
 
 
 def _row(date: dt.date | None, title: str, story_id: str) -> str:
@@ -266,7 +256,7 @@ def cmd_search(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _print_json(result_to_dict(result), out)
         return EXIT_OK
     shown = len(result.hits)
-    out.write(f"{_stories(result.total)} match")
+    out.write(f"{story_count(result.total)} match")
     out.write(f" (showing {shown})\n" if shown < result.total else "\n")
     if result.suggestion:
         out.write(f"Did you mean: {sanitize_line(result.suggestion)}\n")
@@ -297,7 +287,7 @@ def cmd_contacts(archive: Archive, args: argparse.Namespace, out: TextIO) -> int
         for label, value in (("T:", e.phone), ("F:", e.fax), ("E:", e.email)):
             if value:
                 parts.append(f"{label} {sanitize_line(value)}")
-        out.write(" ".join(parts) + f"  [{_stories(len(e.stories))}]\n")
+        out.write(" ".join(parts) + f"  [{story_count(len(e.stories))}]\n")
     return EXIT_OK
 
 
@@ -325,7 +315,7 @@ def cmd_export(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         _err(f"cannot write {args.output}: {exc.strerror or exc}")
         return EXIT_FAILED
-    _err(f"wrote {_stories(len(stories))} to {args.output}")
+    _err(f"wrote {story_count(len(stories))} to {args.output}")
     return EXIT_OK
 
 
@@ -343,7 +333,7 @@ def cmd_index(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         except ArchiveError:
             raise
         except Exception as exc:  # noqa: BLE001 - e.g. a full disk: a message, not a traceback
-            _err(f"could not update the index: {_reason(exc)}")
+            _err(f"could not update the index: {one_line(exc)}")
             return EXIT_FAILED
     for notice in report.notices:
         _err(notice)
@@ -409,7 +399,7 @@ def cmd_fetch(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _err(str(exc))
         return EXIT_FAILED
     except OSError as exc:
-        _err(f"cannot write the archive: {_reason(exc)}")
+        _err(f"cannot write the archive: {one_line(exc)}")
         return EXIT_FAILED
     for notice in report.notices:
         _err(notice)

@@ -19,7 +19,7 @@ from types import TracebackType
 from enews_tui import paths
 from enews_tui.archive import Archive
 from enews_tui.model import LibraryError, Mark
-from enews_tui.text import sanitize
+from enews_tui.text import one_line, sanitize
 
 #: A note longer than this is cut: a note is a few lines, not a copy of the story.
 MAX_NOTE_CHARS = 20_000
@@ -94,7 +94,7 @@ class Library:
                 timeout=BUSY_TIMEOUT_MS / 1000,
             )
         except (OSError, sqlite3.Error) as exc:
-            raise LibraryError(f"cannot open the library {path}: {_reason(exc)}") from None
+            raise LibraryError(f"cannot open the library {path}: {one_line(exc)}") from None
         try:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -105,7 +105,7 @@ class Library:
                 self._db.execute(_SCHEMA)
         except sqlite3.Error as exc:
             self._db.close()
-            raise LibraryError(f"cannot read the library {path}: {_reason(exc)}") from None
+            raise LibraryError(f"cannot read the library {path}: {one_line(exc)}") from None
 
     def __enter__(self) -> Library:
         return self
@@ -146,7 +146,7 @@ class Library:
                         (self.archive,),
                     )
             except sqlite3.Error as exc:
-                raise LibraryError(f"cannot save to the library: {_reason(exc)}") from None
+                raise LibraryError(f"cannot save to the library: {one_line(exc)}") from None
 
     def _upsert(self, column: str, values: Iterable[tuple[str, object]]) -> None:
         """Set `column` (and nothing else) for each (story, value)."""
@@ -192,7 +192,7 @@ class Library:
                     (self.archive, *params),
                 ).fetchall()
             except sqlite3.Error as exc:
-                raise LibraryError(f"cannot read the library: {_reason(exc)}") from None
+                raise LibraryError(f"cannot read the library: {one_line(exc)}") from None
         return [_mark(row) for row in rows]
 
     def mark(self, story_id: str) -> Mark:
@@ -216,10 +216,6 @@ class Library:
     def noted(self) -> dict[str, str]:
         """Story id -> note, for every story with a note."""
         return {m.story_id: m.note for m in self._select("AND note IS NOT NULL") if m.note}
-
-
-def _reason(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def open_library(archive: Archive, path: Path | None = None) -> Library:

@@ -27,6 +27,20 @@ def format_contacts(contacts: Iterable[Contact]) -> str:
     return "\n".join(format_contact(c) for c in contacts)
 
 
+def story_count(n: int) -> str:
+    """`1 story`, `3,400 stories`."""
+    return f"{n:,} stor{'y' if n == 1 else 'ies'}"
+
+
+def byline_line(story: Story) -> str:
+    """`Profile by Kaitlin Melanson, Web Communications`, or the empty string."""
+    b = story.byline
+    if b is None:
+        return ""
+    who = " ".join(x for x in (b.kind, "by" if b.kind and b.author else None, b.author) if x)
+    return ", ".join(x for x in (who, b.organization) if x)
+
+
 def story_date_line(story: Story) -> str:
     """`July 23, 2008 · Medford/Somerville, Mass.` (either part may be missing)."""
     parts = []
@@ -49,10 +63,8 @@ def render_story(story: Story, related: Iterable[StorySummary] = ()) -> str:
             lines += ["", section.heading, "-" * min(len(section.heading), WIDTH)]
         for paragraph in section.paragraphs:
             lines += ["", *textwrap.wrap(paragraph, WIDTH)]
-    if story.byline:
-        b = story.byline
-        who = " ".join(x for x in (b.kind, "by" if b.kind and b.author else None, b.author) if x)
-        lines += ["", ", ".join(x for x in (who, b.organization) if x)]
+    if byline := byline_line(story):
+        lines += ["", byline]
     group = None
     for contact in story.contacts:
         if contact.group != group:

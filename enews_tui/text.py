@@ -1,4 +1,5 @@
-"""Untrusted-text hygiene: every string from an archived page passes through `sanitize`."""
+"""Untrusted-text hygiene (every string from an archived page passes through `sanitize`), and
+the one-line form of an error shown to the user."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\r"
 
 def _clean(text: str) -> bool:
     """True when `text` has nothing to remove: printable (no Cc, Cf, Cs, Co) once tab, newline and
-    no-break space count as spaces. Most archived text is, and checking is ~20x faster than the
-    per-character filter."""
+    no-break space count as spaces. Most archived text is, and one C-speed check is much faster
+    than the per-character filter."""
     return text.replace("\n", " ").replace("\t", " ").replace("\xa0", " ").isprintable()
 
 
@@ -43,3 +44,8 @@ def sanitize(text: str) -> str:
 def sanitize_line(text: str) -> str:
     """`sanitize`, then fold white space to single spaces: for titles, names, one-line fields."""
     return " ".join((text if _clean(text) else sanitize(text)).split())
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception as one clean line for the user (its type when it says nothing)."""
+    return sanitize_line(str(exc))[:limit] or type(exc).__name__

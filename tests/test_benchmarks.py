@@ -1,5 +1,7 @@
 """The benchmark's corpus generator: deterministic for a seed, and its pages read back as the
-stories it generated (else every benchmark figure measures the wrong thing). No timings."""
+stories it generated (else every benchmark figure measures the wrong thing). No timings.
+The only test importing benchmarks/: it is what is tested (the index tests write their own
+corpus with tests/index_support.py)."""
 
 from __future__ import annotations
 

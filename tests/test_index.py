@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -566,3 +567,38 @@ def test_a_build_by_worker_processes_finds_and_counts_every_story(tmp_path: Path
             top = ix.search(query, limit=7, snippets=False)
             assert top.total == len(want), query
             assert [h.id for h in top.hits] == [h.id for h in every.hits[:7]], query
+
+
+def test_a_story_opens_while_a_search_runs(
+    index: StoryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a story does not wait for a slow search to finish (the search is held until the
+    story is back: were the story waiting for it, the search would be over by then)."""
+    import threading
+
+    from enews_tui.index.query import search as searching
+
+    started, release = threading.Event(), threading.Event()
+    real = searching.search
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(searching, "search", slow)
+    results: list[int] = []
+    searching_thread = threading.Thread(
+        target=lambda: results.append(index.search("vaccine").total)
+    )
+    searching_thread.start()
+    try:
+        assert started.wait(10)
+        story = index.story("health/vaccine-cold")
+        assert story is not None and story.title == "Cold storage for vaccines"
+        assert searching_thread.is_alive() and not results
+    finally:
+        release.set()
+        searching_thread.join()
+    assert results == [3]
+    assert index.story("nope") is None

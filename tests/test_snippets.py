@@ -6,11 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enews_tui.index.engine.schema import fold
+from enews_tui.index.engine.schema import WORD, fold
 from enews_tui.index.query.parser import Terms
 from enews_tui.index.query.snippets import (
     _MAX_MATCHES,
-    _WORD,
     make_snippet,
     stem,
     word_matches,
@@ -42,7 +41,7 @@ def _plain(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     """Every word of the text, checked one by one."""
     prefixes = tuple(terms.prefixes)
     found = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         s = stem(m[0])
         if (s and s in terms.stems) or (prefixes and fold(m[0]).startswith(prefixes)):
             found.append((m.start(), m.end(), s or fold(m[0])))

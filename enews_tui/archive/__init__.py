@@ -170,8 +170,8 @@ class Archive:
     def _walk(self) -> Iterator[tuple[str, str, int, int]]:
         """(relative path, path, size, mtime_ns) of each page file; links to folders not followed.
 
-        Plain strings and the folder listing's own entries: at 100k files, a Path and a separate
-        stat per file were most of the time a refresh with nothing changed took."""
+        Plain strings and the folder listing's own entries: a Path and a separate stat per file
+        were most of the time a refresh with nothing changed took."""
         root = str(self.root)
         if os.path.isfile(root):  # a single web-archive file
             st = os.stat(root)

@@ -10,6 +10,7 @@ from enews_tui.extract.blocks import Block, Page, text_blocks
 from enews_tui.extract.decode import decode_page
 from enews_tui.extract.recognize import recognize
 from enews_tui.model import PageError, Story
+from enews_tui.text import one_line
 
 __all__ = ["parse_story"]
 
@@ -36,7 +37,7 @@ def parse_story(raw: bytes, name: str, story_id: str | None = None) -> Story:
     except MemoryError:
         raise PageError("page too large to read") from None
     except Exception as exc:  # the contract: a bad page is a reason for skipping it, not a crash
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        reason = one_line(exc, 120)
         raise PageError(f"unreadable page ({type(exc).__name__}: {reason})") from None
 
 

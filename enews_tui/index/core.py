@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator
@@ -34,6 +35,7 @@ from enews_tui.model import (
     Story,
     StorySummary,
 )
+from enews_tui.text import one_line
 
 CURRENT = "CURRENT"
 ENV_LOCK_TIMEOUT = "ENEWS_TUI_LOCK_TIMEOUT"
@@ -95,7 +97,9 @@ class StoryIndex:
         self._lockfile = lockfile
         self._temporary = temporary
         self._parser = parser
-        self._lock = threading.RLock()  # guards the reader state below
+        self._lock = threading.RLock()  # guards the reader state below (held for a search)
+        self._reading = threading.Lock()  # guards the story reader, apart: see `story`
+        self._story_reader: tuple[str, Store] | None = None
         self._refreshing = threading.Lock()
         self._closing = threading.Event()  # tells a running refresh to stop
         self._build: str | None = None
@@ -123,6 +127,10 @@ class StoryIndex:
         with self._lock:
             self._unload()
             self._build = None
+        with self._reading:
+            if self._story_reader is not None:
+                self._story_reader[1].close()
+            self._story_reader = None
         if self._temporary:
             shutil.rmtree(self.location, ignore_errors=True)
 
@@ -187,7 +195,7 @@ class StoryIndex:
                 raise
         except Exception as exc:
             self._broken = True
-            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            reason = one_line(exc, 120)
             self.notices.append(f"the search index could not be opened ({reason}); rebuilding it")
             return
         self._broken = False
@@ -249,7 +257,27 @@ class StoryIndex:
             return self._store.summaries() if self._store is not None else []
 
     def story(self, story_id: str) -> Story | None:
-        """The full story, from the index (the archive is not read)."""
+        """The full story, from the index (the archive is not read). It never waits for a
+        search: it reads through a connection of its own to the build in use."""
+        if self._lock.acquire(blocking=False):  # follow another process's refresh when idle
+            try:
+                self._sync()
+            finally:
+                self._lock.release()
+        name = self._build if self._store is not None else None
+        if name is None:
+            return None
+        with self._reading:
+            try:
+                reader = self._story_reader
+                if reader is None or reader[0] != name:
+                    if reader is not None:
+                        reader[1].close()
+                    self._story_reader = None
+                    reader = self._story_reader = (name, Store(self.location / name / DB_NAME))
+                return reader[1].story(story_id)
+            except (OSError, sqlite3.Error):
+                pass  # the build was switched and removed meanwhile: read the one in use
         with self._lock:
             self._sync()
             return self._store.story(story_id) if self._store is not None else None

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.writing import IndexWriter
 
 from enews_tui.archive import Archive, ArchiveFile
 from enews_tui.index.build.pages import PARALLEL_MIN, Parsed, Parser, default_parser, parse_all
-from enews_tui.index.build.segments import PoolFailed, SegmentBuild, commit_segments
+from enews_tui.index.build.segments import PoolFailed, SegmentBuild, parallel_available
+from enews_tui.index.engine.protocols import Index, Writer
 from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
 from enews_tui.index.stories.store import DB_NAME, FileState, SkipRow, Store, StoryRow
 from enews_tui.model import RefreshReport, Skipped
@@ -39,12 +39,12 @@ def _workers() -> int:
         return min(2, os.cpu_count() or 1)
 
 
-def _writer(ix: Any, *, full: bool) -> IndexWriter:
+def _writer(ix: Index, *, full: bool) -> Writer:
     """The one writer of this process."""
     return ix.writer(limitmb=LIMIT_MB)
 
 
-def _cancel(writer: IndexWriter) -> None:
+def _cancel(writer: Writer) -> None:
     """Abandon a writer; its files may already be gone (the folder removed), which is fine."""
     try:
         writer.cancel()
@@ -94,7 +94,7 @@ class Builder:
         """Build from scratch into `tmp-*`, renamed `b-*` when complete; returns that name.
         Many files: worker processes write the Whoosh segments; if they fail, this process."""
         workers = _workers()
-        if len(files) >= PARALLEL_MIN and workers > 1:
+        if len(files) >= PARALLEL_MIN and workers > 1 and parallel_available():
             try:
                 return self._full(location, files, old, workers)
             except PoolFailed:
@@ -162,7 +162,7 @@ class Builder:
         return ids
 
     def _fill_parallel(
-        self, ix: Any, tmp: Path, store: Store, files: Sequence[ArchiveFile], workers: int
+        self, ix: Index, tmp: Path, store: Store, files: Sequence[ArchiveFile], workers: int
     ) -> set[str]:
         """Workers parse and write one segment each; this process stores rows, then commits."""
         build = SegmentBuild(
@@ -173,10 +173,10 @@ class Builder:
         if self.cancel.is_set():
             raise Cancelled
         store.add_words(build.words)
-        commit_segments(ix, build.segments)
+        build.commit(ix)
         return ids
 
-    def _fill(self, ix: Any, store: Store, files: Sequence[ArchiveFile]) -> set[str]:
+    def _fill(self, ix: Index, store: Store, files: Sequence[ArchiveFile]) -> set[str]:
         """Parse (in a pool when there are many files) and write with one writer here."""
         writer = _writer(ix, full=True)
         words: Counter[str] = Counter()

@@ -23,7 +23,7 @@ from enews_tui.model import PageError, Story
 Parser = Callable[[bytes, str, str | None], Story]
 #: Files per task sent to a worker: large enough to pay for the pickling, small enough to balance.
 CHUNK = 32
-#: Fewer files than this are parsed in the calling process (starting workers costs ~0.3 s).
+#: Fewer files than this are parsed in the calling process (starting workers has a cost).
 PARALLEL_MIN = 200
 #: The size recorded for a file that vanished between the scan and the read.
 _VANISHED = -2

@@ -14,19 +14,16 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.writing import PostingPool, SegmentWriter
 
 from enews_tui.archive import ArchiveFile
 from enews_tui.index.build.pages import CHUNK, Parsed, Parser, _exit_with_parent, parse_chunk
+from enews_tui.index.engine import internals
+from enews_tui.index.engine.internals import WorkerWriter
+from enews_tui.index.engine.protocols import Index
 from enews_tui.index.engine.schema import make_schema
 
 #: Seconds between checks (cancel, a dead worker) while waiting for the workers.
 _POLL = 0.2
-#: Postings pickled together when a worker's memory is full (Whoosh pickles them one by one).
-_RUN_BATCH = 4096
-#: zlib level of posting blocks: level 1 is much faster to write than Whoosh's 3, and reads alike.
-_COMPRESSION = 1
 
 
 class PoolFailed(Exception):
@@ -49,7 +46,7 @@ def _work(
     try:
         ix = windex.open_dir(folder, schema=make_schema())
         temp = ix.storage.temp_storage(f"worker{slot}-{os.getpid()}.tmp")
-        writer = _WorkerWriter(ix, temp, limitmb)
+        writer = WorkerWriter(ix, temp, limitmb)
         words: Counter[str] = Counter()
         while True:
             files = jobs.get()
@@ -62,90 +59,17 @@ def _work(
                     words.update(p.words)
                 sent.append(Parsed(p.row, None, frozenset(), p.skip))
             results.put(("chunk", slot, sent))
-        if writer._added:
-            segment = writer._finalize_segment()  # sorts and files the postings, here
-        else:
-            writer._close_segment()
-            segment = None
+        segment = writer.finish()  # sorts and files the postings, here
         temp.destroy()
         results.put(("done", slot, (segment, dict(words))))
     except BaseException as exc:  # reported to the main process, which builds without workers
         results.put(("error", slot, f"{type(exc).__name__}: {exc}"))
 
 
-class _BatchedPool(PostingPool):  # type: ignore[misc]
-    """Whoosh's posting pool, its sorted runs pickled in batches: spilling and reading back a
-    run costs a fraction of one pickle call per posting."""
-
-    def add(self, item: Any) -> None:
-        """Whoosh's `add` without its per-posting checks (the items come from its own writer)."""
-        self.currentsize += 170 + len(item[1]) * 2 + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-    def _write_run(self, f: Any, items: Any) -> None:
-        batch: list[Any] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= _RUN_BATCH:
-                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-                batch = []
-        if batch:
-            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-        f.close()
-
-    def _read_run(self, path: str) -> Iterator[Any]:
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    batch = pickle.load(f)
-                except EOFError:
-                    return
-                yield from batch
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-class _Lengths:
-    """A segment's field lengths read once per field: Whoosh looks one up per posting."""
-
-    def __init__(self, reader: Any, doccount: int) -> None:
-        self.reader = reader
-        self.doccount = doccount
-        self.fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        """The length of `fieldname` in `docnum` (as the per-document reader gives it)."""
-        lengths = self.fields.get(fieldname)
-        if lengths is None:
-            get = self.reader.doc_field_length
-            lengths = [get(d, fieldname) or 0 for d in range(self.doccount)]
-            self.fields[fieldname] = lengths
-        return lengths[docnum]
-
-
-class _WorkerWriter(SegmentWriter):  # type: ignore[misc]
-    """A worker's segment writer: batched runs, cached lengths, faster block compression
-    (no compound file: readers map each file, and copying them all would take time)."""
-
-    def __init__(self, ix: Any, temp: Any, limitmb: int) -> None:
-        codec = W3Codec(compression=_COMPRESSION)
-        super().__init__(ix, _lk=False, limitmb=limitmb, codec=codec, compound=False)
-        self._tempstorage = temp  # its own folder: the shared one is removed by the main writer
-        self.pool = _BatchedPool(temp, self.newsegment, limitmb=limitmb)
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        pdr = self.per_document_reader()
-        try:
-            lengths = _Lengths(pdr, self.docnum)
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-            self.fieldwriter.close()
-        finally:
-            pdr.close()
+def parallel_available() -> bool:
+    """Whether workers can write segments: finishing and committing them takes Whoosh's
+    private names (engine/internals.py), used only on the Whoosh release they are tested on."""
+    return internals.active()
 
 
 class SegmentBuild:
@@ -189,6 +113,7 @@ class SegmentBuild:
             for _ in procs:
                 jobs.put(None)
             done: set[int] = set()
+            dead_before = False
             while len(done) < len(procs):
                 if cancelled():
                     return
@@ -198,9 +123,13 @@ class SegmentBuild:
                     dead = [
                         p.name for n, p in enumerate(procs) if n not in done and not p.is_alive()
                     ]
-                    if dead:
+                    # A worker that sent its segment and exited can be seen dead a moment before
+                    # its last message is read: it failed only if the queue stays empty.
+                    if dead and dead_before:
                         raise PoolFailed(f"index worker {dead[0]} stopped") from None
+                    dead_before = bool(dead)
                     continue
+                dead_before = False
                 if kind == "chunk":
                     yield payload
                 elif kind == "done":
@@ -233,12 +162,6 @@ class SegmentBuild:
             jobs.cancel_join_thread()
             results.cancel_join_thread()
 
-
-def commit_segments(ix: Any, segments: list[Any]) -> None:
-    """Make the workers' segments the index's content (the main writer holds the lock)."""
-    writer = ix.writer()
-    try:
-        writer._close_segment()
-        writer._commit_toc(segments)
-    finally:
-        writer._finish()
+    def commit(self, ix: Index) -> None:
+        """Make the workers' segments the index's content."""
+        internals.commit_segments(ix, self.segments)

@@ -18,9 +18,11 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from enews_tui.index.engine import internals
 from enews_tui.index.engine.patterns import FastPattern, FastPatterns
 from enews_tui.index.engine.postings import PostingBlock, direct_reader, positions_of
-from enews_tui.index.engine.scoring import _field_norms
+from enews_tui.index.engine.protocols import Searcher, SegmentReader
+from enews_tui.index.engine.scoring import field_norms
 
 Scores = dict[int, float]
 #: Per thread, the posting blocks decoded and the phrases matched during the current search.
@@ -31,11 +33,11 @@ class _Unsupported(Exception):
     """A query node this module does not score."""
 
 
-def score_all(searcher: Any, q: wq.Query) -> Scores | None:
+def score_all(searcher: Searcher, q: wq.Query) -> Scores | None:
     """Index-wide document number -> score of every document `q` matches, or None when `q`
     holds something only Whoosh can run."""
     weighting = searcher.weighting
-    if not isinstance(weighting, BM25F) or weighting._field_B:
+    if not isinstance(weighting, BM25F) or internals.per_field_b(weighting):
         return None
     pattern_types = (FastPattern, FastPatterns)
     _local.blocks = {}
@@ -56,8 +58,8 @@ def score_all(searcher: Any, q: wq.Query) -> Scores | None:
 
 
 def _node(
-    top: Any,
-    sub: Any,
+    top: Searcher,
+    sub: Searcher,
     q: wq.Query,
     weighting: BM25F,
     patterns: tuple[type, ...],
@@ -114,7 +116,7 @@ def _node(
     return scores
 
 
-def _docs(top: Any, sub: Any, q: wq.Query, patterns: tuple[type, ...]) -> set[int]:
+def _docs(top: Searcher, sub: Searcher, q: wq.Query, patterns: tuple[type, ...]) -> set[int]:
     """The documents of one segment that `q` matches, unscored."""
     if isinstance(q, wq.Term) and type(q) is wq.Term:
         text = _term_bytes(top, q.fieldname, q.text)
@@ -141,7 +143,7 @@ def _docs(top: Any, sub: Any, q: wq.Query, patterns: tuple[type, ...]) -> set[in
     raise _Unsupported(type(q).__name__)
 
 
-def _term_bytes(top: Any, fieldname: str, text: Any) -> bytes | None:
+def _term_bytes(top: Searcher, fieldname: str, text: Any) -> bytes | None:
     """The indexed form of a query word, None when the field cannot hold it."""
     if fieldname not in top.schema:
         return None
@@ -151,7 +153,7 @@ def _term_bytes(top: Any, fieldname: str, text: Any) -> bytes | None:
         return None
 
 
-def _blocks(reader: Any, fieldname: str, text: bytes) -> list[PostingBlock]:
+def _blocks(reader: SegmentReader, fieldname: str, text: bytes) -> list[PostingBlock]:
     """The posting blocks of a term in one segment (none when it lacks the term), decoded once
     per search: an AND or a phrase reads its terms' documents first, then scores them."""
     direct = direct_reader(reader)
@@ -168,7 +170,7 @@ def _blocks(reader: Any, fieldname: str, text: bytes) -> list[PostingBlock]:
     return found
 
 
-def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
+def _phrase_docs(top: Searcher, sub: Searcher, q: wq.Phrase) -> list[int]:
     """The documents of one segment holding the phrase's words at consecutive positions:
     Whoosh's SpanNear2 with slop 1, ordered (what its Phrase runs), read from the same blocks
     the scores come from; once per search (an AND asks for them, then scores them)."""
@@ -184,7 +186,7 @@ def _phrase_docs(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
     return found
 
 
-def _match_phrase(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
+def _match_phrase(top: Searcher, sub: Searcher, q: wq.Phrase) -> list[int]:
     """`_phrase_docs`, uncached."""
     field = top.schema[q.fieldname] if q.fieldname in top.schema else None
     if q.slop != 1 or field is None or not field.format.supports("positions"):
@@ -214,7 +216,12 @@ def _match_phrase(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
     try:
         # One decoding pass per word over the common documents; then per document the start
         # positions of the first word that every next word follows at its offset.
-        decoded = [positions_of(map(values.__getitem__, common)) for values in postings]
+        decoded = []
+        for values in postings:
+            positions = positions_of(map(values.__getitem__, common))
+            if positions is None:
+                raise _Unsupported("positions")
+            decoded.append(positions)
         for d, first, *rest in zip(common, *decoded, strict=True):
             starts = set(first)
             for k, later in enumerate(rest, 1):
@@ -229,7 +236,12 @@ def _match_phrase(top: Any, sub: Any, q: wq.Phrase) -> list[int]:
 
 
 def _term(
-    top: Any, sub: Any, fieldname: str, text: Any, weighting: BM25F, only: set[int] | None = None
+    top: Searcher,
+    sub: Searcher,
+    fieldname: str,
+    text: Any,
+    weighting: BM25F,
+    only: set[int] | None = None,
 ) -> Scores:
     """BM25F scores of one term's postings in one segment, as Whoosh's BM25FScorer gives them
     (of the documents in `only`, when given)."""
@@ -238,7 +250,7 @@ def _term(
         raise _Unsupported(fieldname)
     btext = _term_bytes(top, fieldname, text)
     b, k1 = weighting.B, weighting.K1
-    norms = _field_norms(reader, fieldname, top.avg_field_length(fieldname) or 1, b, k1)
+    norms = field_norms(reader, fieldname, top.avg_field_length(fieldname) or 1, b, k1)
     if norms is None:
         raise _Unsupported("field lengths")
     if btext is None:

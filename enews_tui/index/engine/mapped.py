@@ -1,6 +1,6 @@
 """Reading an index through memory maps: Whoosh's own reader either seeks and reads the file for
 every term lookup (slow in a typo or prefix search) or, for a compound segment, copies the whole
-file into memory (hundreds of MB at 10k stories). A map is shared with the page cache and
+file into memory (the whole postings of a segment). A map is shared with the page cache and
 costs neither."""
 
 from __future__ import annotations
@@ -27,17 +27,22 @@ _FLOAT = struct.Struct("!f")
 class MappedFile(StructFile):  # type: ignore[misc]
     """A read-only file, or a slice of one, served from a memory map without copying."""
 
+    is_closed: bool
+    onclose: Any
+
     def __init__(self, mm: mmap.mmap, offset: int, length: int, name: str | None) -> None:
         self._mm = mm
         self._buf = memoryview(mm)[offset : offset + length]
         self._offset = offset
         self._length = length
         self._pos = 0
-        self._name = name
-        self.file = self  # Whoosh pickles from `.file`: this object reads like a file
-        self.onclose = None
-        self.is_real = False
-        self.is_closed = False
+        self._label = name
+        super().__init__(self, name=name)  # Whoosh pickles from `.file`: this reads like a file
+
+    @property
+    def buffer(self) -> memoryview:
+        """The file's bytes, a view of the map (no copy)."""
+        return self._buf
 
     def read(self, n: int | None = -1) -> bytes:
         """Up to `n` bytes (all that is left when negative) from the current position."""
@@ -102,7 +107,7 @@ class MappedFile(StructFile):  # type: ignore[misc]
 
     def subset(self, offset: int, length: int, name: str | None = None) -> MappedFile:
         """A part of this file (a compound segment's member file), sharing the map."""
-        return MappedFile(self._mm, self._offset + offset, length, name or self._name)
+        return MappedFile(self._mm, self._offset + offset, length, name or self._label)
 
     def flush(self) -> None:
         """Nothing to flush: the file is read-only."""
@@ -126,7 +131,7 @@ class MappedStorage(FileStorage):  # type: ignore[misc]
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
         """The file `name`, mapped (an empty file cannot be mapped: read normally)."""
-        with open(self._fpath(name), "rb") as fh:
+        with open(os.path.join(self.folder, name), "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size == 0:
                 return StructFile(io.BytesIO(b""), name=name, **kwargs)

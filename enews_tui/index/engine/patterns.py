@@ -8,11 +8,11 @@ import math
 from collections.abc import Iterator
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from enews_tui.index.engine import internals
 from enews_tui.index.engine.postings import direct_reader
 
 
@@ -28,7 +28,7 @@ class _UnprunedListMatcher(ListMatcher):  # type: ignore[misc]
 class FastPattern(wq.Query):  # type: ignore[misc]
     """A prefix, wildcard or date range query answered from its terms' document lists, with a
     constant score (as Whoosh scores them anyway): Whoosh's union of hundreds of term matchers
-    takes seconds at 10k stories for a short prefix; reading the lists takes milliseconds."""
+    steps each one document at a time; reading their lists is a few C-speed calls per term."""
 
     def __init__(self, inner: wq.PatternQuery | wq.NumericRange) -> None:
         self.inner = inner
@@ -52,68 +52,61 @@ class FastPattern(wq.Query):  # type: ignore[misc]
         """Whoosh's estimate for the pattern (used to order intersections)."""
         return int(self.inner.estimate_size(reader))
 
-    def _terms(self, reader: IndexReader) -> Iterator[bytes]:
+    def indexed_terms(self, reader: IndexReader) -> Iterator[bytes]:
         """The indexed terms the query stands for."""
-        if not isinstance(self.inner, wq.NumericRange):
-            yield from self.inner._btexts(reader)
+        if isinstance(self.inner, wq.NumericRange):
+            terms = internals.numeric_range_terms(self.inner, reader)
+            if terms is None:  # not made for another release: see `fast_patterns`
+                raise RuntimeError("a date range read through Whoosh's private names")
+            yield from terms
             return
-        compiled = self.inner._compile_query(reader)  # trie terms and term ranges
-        for leaf in compiled.leaves() if not compiled.is_leaf() else [compiled]:
-            if isinstance(leaf, wq.Term):
-                yield leaf.text
-            elif isinstance(leaf, wq.MultiTerm):
-                yield from leaf._btexts(reader)
+        for _fieldname, btext in self.inner.expanded_terms(reader):
+            yield btext
 
-    def _ids(self, reader: IndexReader) -> list[int]:
+    def matching_ids(self, reader: IndexReader) -> list[int]:
+        """The segment's documents holding one of the terms, ascending."""
         direct = direct_reader(reader)
         if direct is not None:
             if isinstance(self.inner, wq.Prefix):
                 prefix = reader.schema[self.fieldname].to_bytes(self.inner.text)
                 infos = direct.prefix_infos(self.fieldname, prefix)
             else:
-                found = (direct.term_info(self.fieldname, t) for t in self._terms(reader))
+                found = (direct.term_info(self.fieldname, t) for t in self.indexed_terms(reader))
                 infos = (info for info in found if info is not None)
             return sorted(direct.union(infos))
         docs: set[int] = set()
-        for btext in self._terms(reader):
+        for btext in self.indexed_terms(reader):
             if (self.fieldname, btext) in reader:
                 docs.update(_posting_ids(reader.postings(self.fieldname, btext)))
         return sorted(docs)
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
         """The matching document numbers of this (sub)searcher."""
-        return iter(self._ids(searcher.reader()))
+        return iter(self.matching_ids(searcher.reader()))
 
     def segment_scores(self, reader: IndexReader) -> dict[int, float]:
         """Document number -> score in one segment: the boost for every match (1.0 for none,
         as Whoosh's list matcher takes a zero boost)."""
         if self.fieldname not in reader.indexed_field_names():
             return {}
-        return dict.fromkeys(self._ids(reader), self.boost or 1.0)
+        return dict.fromkeys(self.matching_ids(reader), self.boost or 1.0)
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         """A list matcher over the segment's matching documents, all scored alike."""
         reader = searcher.reader()
         if self.fieldname not in reader.indexed_field_names():
             return NullMatcher()
-        ids = self._ids(reader)
+        ids = self.matching_ids(reader)
         if not ids:
             return NullMatcher()
         return _UnprunedListMatcher(ids, all_weights=self.boost)
 
 
 def _posting_ids(m: Matcher) -> list[int]:
-    """Every document of a posting list, a block at a time (Whoosh's `all_ids` steps through
-    them one Python call per document)."""
-    if not isinstance(m, W3LeafMatcher):  # e.g. filtered by deletions: Whoosh's own way
-        return list(m.all_ids())
-    ids: list[int] = []
-    while m.is_active():
-        if m._ids is None:
-            m._read_ids()
-        ids.extend(m._ids[m._i :])
-        m._next_block()
-    return ids
+    """Every document of a posting list, a block at a time where the engine can (Whoosh's
+    `all_ids` steps through them one Python call per document)."""
+    ids = internals.leaf_ids(m)
+    return ids if ids is not None else list(m.all_ids())
 
 
 class FastPatterns(wq.Query):  # type: ignore[misc]
@@ -142,24 +135,24 @@ class FastPatterns(wq.Query):  # type: ignore[misc]
         """The sum of the parts' estimates."""
         return sum(p.estimate_size(reader) for p in self.parts)
 
-    def _scores(self, reader: IndexReader) -> dict[int, float]:
+    def scores_in(self, reader: IndexReader) -> dict[int, float]:
         scores: dict[int, float] = {}
         for part in self.parts:
             if part.fieldname not in reader.indexed_field_names():
                 continue
-            for doc in part._ids(reader):
+            for doc in part.matching_ids(reader):
                 scores[doc] = scores.get(doc, 0.0) + part.boost
         return scores
 
     def segment_scores(self, reader: IndexReader) -> dict[int, float]:
         """Document number -> score in one segment, as the matcher gives them."""
         boost = self.boost
-        scores = self._scores(reader)
+        scores = self.scores_in(reader)
         return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
         """The matching document numbers of this (sub)searcher."""
-        return iter(sorted(self._scores(searcher.reader())))
+        return iter(sorted(self.scores_in(searcher.reader())))
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         """A list matcher over the segment's matching documents and their scores."""
@@ -173,8 +166,8 @@ class FastPatterns(wq.Query):  # type: ignore[misc]
 def fast_patterns(q: wq.Query) -> wq.Query:
     """`q` with its prefix, wildcard and date range leaves answered by FastPattern (and an OR of
     such leaves only by one FastPatterns)."""
-    if isinstance(q, (wq.PatternQuery, wq.NumericRange)):
-        return FastPattern(q)
+    if isinstance(q, wq.PatternQuery) or (isinstance(q, wq.NumericRange) and internals.active()):
+        return FastPattern(q)  # (a date range's terms are read through Whoosh's private names)
     if q.is_leaf():
         return q
     q = q.apply(fast_patterns)

@@ -24,7 +24,9 @@ FIELD_ALIASES = {"author": "byline", "contacts": "contact", "text": "body"}
 TEXT_FIELDS = DEFAULT_FIELDS
 QUERY_FIELDS = frozenset(DEFAULT_FIELDS) | {"date"} | frozenset(FIELD_ALIASES)
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+#: A word as the analyzer cuts it (`u.s.` and `e-mail` parts alike); snippet spans cut the same
+#: words, so the marks fall on what the index matched.
+WORD = re.compile(r"\w+(?:\.?\w+)*")
 _CACHE_MAX = 200_000
 
 
@@ -44,7 +46,7 @@ def term_of(word: str, *, morph: bool = True) -> str:
 class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
     """Words, lowercased, accents folded (before stemming: `résumé` == `resume`), stop words
     dropped, stemmed: what StemmingAnalyzer | CharsetFilter(accent_map) does, in one pass with
-    one cache lookup per word (Whoosh's chain of generators costs about three times as much)."""
+    one cache lookup per word (Whoosh's chain of generators costs several times as much)."""
 
     is_morph = True
 
@@ -85,7 +87,7 @@ class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         cache = self._cache if not no_morph else {}
         pos = start_pos
-        matches = _WORD.finditer(value) if tokenize else [_Whole(value)]
+        matches = WORD.finditer(value) if tokenize else [_Whole(value)]
         for m in matches:
             word = m.group(0)
             term = cache.get(word)
@@ -134,7 +136,7 @@ def analyze(text: str) -> list[str]:
     list as is, so the parsing processes analyze and the writer only files postings."""
     cache = _TERMS
     out: list[str] = []
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         term = cache.get(word)
         if term is None:
             term = term_of(word)

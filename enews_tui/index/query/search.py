@@ -23,16 +23,13 @@ from enews_tui.index.query.parser import Terms, check_and_rewrite, collect_terms
 from enews_tui.index.query.snippets import SNIPPET_CHARS, make_snippet, stem
 from enews_tui.index.stories.store import Store
 from enews_tui.model import QueryError, SearchFault, SearchHit, SearchResult, StorySummary
+from enews_tui.text import one_line
 
 __all__ = ["make_parser", "check", "search", "highlight_terms", "related"]
 
 _log = logging.getLogger(__name__)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "TO", "ANDNOT", "ANDMAYBE"})
 _SUGGEST_WORD = re.compile(r"(?<![\w*?~])([^\W\d_]{3,})(?![\w:*?~])")
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def check(text: str) -> None:
@@ -49,7 +46,7 @@ def parse(qparser: QueryParser, text: str) -> wq.Query:
     except QueryError:
         raise
     except Exception as exc:
-        raise QueryError(_one_line(exc)) from None
+        raise QueryError(one_line(exc)) from None
     return _tune(q)
 
 
@@ -142,7 +139,7 @@ def search(
             found, total, terms = _ranked_whoosh(searcher, q, limit, sort, docs)
         except Exception as inner:  # noqa: BLE001 - Whoosh itself failed: the index is damaged
             raise SearchFault(
-                f"the index failed on this search ({_one_line(inner)}); "
+                f"the index failed on this search ({one_line(inner)}); "
                 "'enews-tui index --rebuild' rebuilds it"
             ) from inner
     heads = store.heads([i for i, _ in found], text=snippets)
@@ -269,7 +266,7 @@ _fast_faults_logged: set[str] = set()
 
 def _fast_path_failed(exc: BaseException) -> None:
     """Log a fault of the fast path once per kind of fault (the search goes on through Whoosh)."""
-    kind = f"{type(exc).__name__}: {_one_line(exc)}"
+    kind = f"{type(exc).__name__}: {one_line(exc)}"
     if kind not in _fast_faults_logged:
         _fast_faults_logged.add(kind)
         _log.warning("fast search path failed, answered by Whoosh instead: %s", kind)
@@ -368,7 +365,7 @@ def _suggest(qparser: QueryParser, searcher: Searcher, store: Store, text: str) 
     if not changed:
         return None
     corrected = "".join(pieces) + text[last:]
-    try:  # the search's own path: Whoosh's matchers took most of a second at 100k stories
+    try:  # the search's own path: Whoosh's matchers are much slower on a large archive
         q = fast_patterns(expand_fuzzy(searcher.reader(), parse(qparser, corrected)))
         scores = score_all(searcher, q)
         found = bool(scores) if scores is not None else _any_hit(searcher, q)

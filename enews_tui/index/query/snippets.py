@@ -6,11 +6,10 @@ import functools
 import re
 from collections.abc import Iterable
 
-from enews_tui.index.engine.schema import fold, term_of
+from enews_tui.index.engine.schema import WORD, fold, term_of
 from enews_tui.index.query.parser import Terms
 
 SNIPPET_CHARS = 200
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
 #: Before a position, what makes it the inside of a word: a word character, or a dot right
 #: after one (`u.s` is one word; in `u.s..rowing` the second dot ends it).
 _INSIDE_WORD = re.compile(r"\w|(?<=\w)\.")
@@ -28,7 +27,7 @@ def stem(word: str) -> str:
 def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     """(start, end, stem) of the first words of `text` the terms match, in text order."""
     if terms.patterns or not text.isascii():
-        candidates: Iterable[re.Match[str]] = _WORD.finditer(text)
+        candidates: Iterable[re.Match[str]] = WORD.finditer(text)
     else:  # only words starting like a term can match: find those with str.find
         heads = {t[: max(3, len(t) - 2)] for t in terms.stems} | terms.prefixes
         candidates = _words_starting(text, sorted(h for h in heads if h))
@@ -64,7 +63,7 @@ def _words_starting(text: str, heads: list[str]) -> list[re.Match[str]]:
             pos = lower.find(head, pos + 1)
     words = []
     for pos in sorted(starts):
-        m = _WORD.match(text, pos)
+        m = WORD.match(text, pos)
         if m is not None:
             words.append(m)
     return words

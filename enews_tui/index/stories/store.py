@@ -18,8 +18,8 @@ from enews_tui.serialize import story_from_dict, story_to_dict
 DB_NAME = "stories.sqlite"
 
 #: The two covering indexes answer the list (`summaries`) and a refresh's stat comparison
-#: (`file_states`) without reading the rows, whose stored story makes them large: at 100k
-#: stories a full table scan read about a gigabyte.
+#: (`file_states`) without reading the rows, whose stored story makes them large (a full table
+#: scan of a large archive reads every stored story).
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
