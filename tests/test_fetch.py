@@ -277,3 +277,20 @@ def test_sigkill_mid_fetch_then_resume_ends_with_every_page(tmp_path: Path) -> N
     assert summary["present"] + summary["fetched"] == 40 and not summary["failed"]
     assert not list(folder.glob(f"*{PART}"))
     assert _pages(folder) == {url: body for url, (_ts, body) in site.latest().items()}
+
+
+def test_cli_dry_run_says_what_it_would_fetch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fetch --dry-run` names the count and the time the limits imply, and writes no page."""
+    monkeypatch.setenv("ENEWS_TUI_TEST_FETCH_LIMITS", "cdx_per_minute=none")
+    site = Site.enews(3)
+    with serve(site) as base:
+        assert main(["fetch", "--from", base, "--dry-run", "--rate", "2"]) == 0
+        err = capsys.readouterr().err
+        assert main(["fetch", "--from", base, "--dry-run", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+    assert "would fetch 3 pages (0 already here), at least 2 s at 2 pages/s" in err
+    assert (data["to_fetch"], data["fetched"], data["seconds"]) == (3, 0, 0.4)
+    assert not site.page_requests()
+    assert not Archive.holds_web_archives(paths.archives_dir("enews.tufts.edu"))
