@@ -276,3 +276,14 @@ def test_chunked_and_compressed_payloads_are_decoded(tmp_path: Path) -> None:
     )
     for entry in pages.values():
         assert archive.read(entry) == page, entry.id
+
+
+def test_a_gzip_member_missing_only_its_end_keeps_its_page_and_says_so(tmp_path: Path) -> None:
+    """Cut inside the last member's 8-byte trailer: the record's data is whole (the page is
+    kept), and the torn member is still reported."""
+    data = warc_bytes([_rec(0), _rec(1)])
+    archive = Archive(write(tmp_path / "t.warc.gz", data[:-4]))
+    files = archive.scan()
+    assert len(_pages(files)) == 2
+    [reason] = _problems(files)
+    assert reason.startswith("the last gzip member") and reason.endswith("is cut short")

@@ -266,14 +266,18 @@ def _scan_from(fh: IO[bytes], member: str, start: int, size: int, scan: FileScan
     fh.seek(start)
     it = _iterator(fh)
     offset = start
+    last = -1
     try:
         for record in it:
-            offset = it.offset
+            offset = last = it.offset
             _note(record, it, member, offset, scan)
             offset = it.get_record_offset() + it.get_record_length()
     except Exception as exc:  # warcio raises assorted errors on damaged input (zlib, struct)
         scan.problems.append((member, offset, f"bad record at offset {offset}: {_why(exc)}"))
         return offset
+    noted = bool(scan.problems) and scan.problems[-1][:2] == (member, last)
+    if last >= 0 and offset >= size and not noted and _torn_member(fh, last, size):
+        scan.problems.append((member, last, f"the last gzip member (offset {last}) is cut short"))
     # warcio ends quietly where a record's headers are cut off or unreadable: whatever is left
     # after the last whole record, but the blank lines between records, is damage.
     if offset < size and _leftover(fh, offset, size):
@@ -282,6 +286,21 @@ def _scan_from(fh: IO[bytes], member: str, start: int, size: int, scan: FileScan
         scan.problems.append((member, offset, f"{what} at offset {offset}"))
         return offset if later is not None else None
     return None
+
+
+def _torn_member(fh: IO[bytes], start: int, size: int) -> bool:
+    """True when the gzip member at `start`, the file's last, lacks its end (warcio reads such
+    a member's data without a word); a member larger than 64 MiB is not checked."""
+    fh.seek(start)
+    if fh.read(2) != _GZIP_MAGIC[:2] or size - start > 64 * 1024 * 1024:
+        return False
+    fh.seek(start)
+    d = zlib.decompressobj(wbits=31)
+    try:
+        d.decompress(fh.read(size - start))
+    except zlib.error:
+        return True
+    return not d.eof
 
 
 def _leftover(fh: IO[bytes], offset: int, size: int) -> bool:
