@@ -24,6 +24,11 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """The user config folder (the settings file: the theme chosen)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def library_path() -> Path:
     """The reader's library (read state, stars, notes): one SQLite file in the data folder, away
     from the cache, so deleting or rebuilding an index never touches it."""

@@ -29,7 +29,8 @@ from enews_tui.tui.app import EnewsApp  # noqa: E402
 from enews_tui.tui.widgets.contacts import ContactPanel  # noqa: E402
 
 SIZE = (120, 34)
-PNG_WIDTH = 1600
+#: PNG pixels per terminal column (1600 pixels for 120 columns).
+PNG_CELL = 40 / 3
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -69,21 +70,33 @@ async def story(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-SHOTS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
-    "browsing": browsing,
-    "search": search,
-    "story": story,
+async def reading(pilot: Pilot[Any]) -> None:
+    """The most common terminal, 80x24: a story found by part of a word, read full-screen."""
+    await pilot.press("slash")
+    pilot.app.screen.query_one("#search", Input).value = "mentor"
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    await pilot.press("n")
+
+
+Drive = Callable[[Pilot[Any]], Awaitable[None]]
+#: name: (how to get there, terminal size)
+SHOTS: dict[str, tuple[Drive, tuple[int, int]]] = {
+    "browsing": (browsing, SIZE),
+    "search": (search, SIZE),
+    "story": (story, SIZE),
+    "reading-80x24": (reading, (80, 24)),
 }
 
 
-async def shoot(name: str, drive: Callable[[Pilot[Any]], Awaitable[None]]) -> Path:
+async def shoot(name: str, drive: Drive, size: tuple[int, int]) -> Path:
     """Drive a fresh app to the wanted state and save its SVG."""
     from enews_tui.index import open_index
 
     with open_index(Archive.bundled()) as index:
         app = EnewsApp(index.archive, index)
-        app.sub_title = "bundled archive"
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await settle(pilot)
             await drive(pilot)
             await pilot.pause()
@@ -92,17 +105,26 @@ async def shoot(name: str, drive: Callable[[Pilot[Any]], Awaitable[None]]) -> Pa
 
 def main() -> int:
     """Write screenshots/<name>.svg and .png for each shot."""
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["XDG_CACHE_HOME"] = cache
+    with tempfile.TemporaryDirectory() as home:
+        for key in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+            os.environ[key] = os.path.join(home, key.lower())  # not the user's index or theme
         for key in ("DISPLAY", "WAYLAND_DISPLAY", "NO_COLOR"):  # no real clipboard writes
             os.environ.pop(key, None)
-        for name, drive in SHOTS.items():
-            svg = asyncio.run(shoot(name, drive))
+        for name, (drive, size) in SHOTS.items():
+            svg = asyncio.run(shoot(name, drive, size))
             print(svg.relative_to(HERE.parent))
             if shutil.which("rsvg-convert"):
                 png = svg.with_suffix(".png")
                 subprocess.run(
-                    ["rsvg-convert", "-w", str(PNG_WIDTH), str(svg), "-o", str(png)], check=True
+                    [
+                        "rsvg-convert",
+                        "-w",
+                        str(round(size[0] * PNG_CELL)),
+                        str(svg),
+                        "-o",
+                        str(png),
+                    ],
+                    check=True,
                 )
                 print(png.relative_to(HERE.parent))
             else:

@@ -88,7 +88,8 @@ class Tmux:
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    """The app started on a temporary archive and cache, in a detached 140x40 tmux session."""
+    """The app started on a temporary archive and cache, in a detached 80x24 tmux session (the
+    most common terminal size)."""
     root = tmp_path / "archive"
     root.mkdir()
     shutil.copy(SEED, root / SEED.name)
@@ -104,8 +105,8 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     t = Tmux(f"enews-e2e-{os.getpid()}")
     command = f"{SCRIPT} --archive {root}"
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    t("new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", *env_args, command)
-    t("resize-window", "-t", "e2e", "-x", "140", "-y", "40")  # detached: -x alone may not hold
+    t("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", *env_args, command)
+    t("resize-window", "-t", "e2e", "-x", "80", "-y", "24")  # detached: -x alone may not hold
     t("set", "-g", "set-clipboard", "on")
     try:
         yield t
@@ -122,14 +123,27 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     tmux.wait_for_text("1 of 3 stories")
     tmux("send-keys", "-t", "e2e", "Enter")  # to the list, top hit highlighted
     tmux.wait_for(tmux.list_has_focus, "the list to take focus")
-    tmux("send-keys", "-t", "e2e", "Enter")  # open it
-    tmux.wait_for_text("Suzanne McInroy")
-    assert "July 23, 2008" in tmux.screen()
+    tmux("send-keys", "-t", "e2e", "Enter")  # open it: full-screen at 80x24
+    tmux.wait_for_text("July 23, 2008")
+    assert "5 contacts: c copy, C all" in tmux.screen()
+    # Page through to a paragraph from the middle of the story, then back to the top.
+    middle = "Smalley's path to Mothers2Mothers was circuitous."
+    for _ in range(12):
+        if middle in tmux.screen():
+            break
+        tmux("send-keys", "-t", "e2e", "Space")
+        time.sleep(0.2)
+    tmux.wait_for_text(middle)
+    assert "July 23, 2008" not in tmux.screen()
+    tmux("send-keys", "-t", "e2e", "g")
+    tmux.wait_for_text("July 23, 2008")
     tmux("send-keys", "-t", "e2e", "C")
     tmux.wait_for(lambda: KIM in tmux.buffers(), "the contacts in tmux's buffer")
     copied = tmux.buffers()
     assert "Alexander Reid (Media Inquiries) T: 617.627.4173 F: 617.627.4907" in copied
     tmux.wait_for_text("Copied")  # the notice follows the clipboard write: a frame later
+    tmux("send-keys", "-t", "e2e", "q")  # back to the list (q quits only from there)
+    tmux.wait_for(tmux.list_has_focus, "the list to take focus")
 
     # The hostile page: its escape sequences reach neither the title nor the clipboard.
     tmux("send-keys", "-t", "e2e", "/")
@@ -140,8 +154,9 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     tmux("send-keys", "-t", "e2e", "Enter")
     tmux.wait_for(tmux.list_has_focus, "the list to take focus")
     tmux("send-keys", "-t", "e2e", "Enter")
-    tmux.wait_for_text("Eve Mallory")
+    tmux.wait_for_text("Story by Mallory Evil")
     assert "[@click=app.quit]Click Me[/]" in tmux.screen()  # shown as text
+    assert "1 contact: c copy, C all" in tmux.screen()
     tmux("send-keys", "-t", "e2e", "C")
     tmux.wait_for(lambda: "Mallory" in tmux.buffers(), "the hostile contacts in the buffer")
     buffers = tmux.buffers()
@@ -150,5 +165,7 @@ def test_search_open_and_copy_all_contacts_in_tmux(tmux: Tmux) -> None:
     assert "PWNED" not in title and "owned" not in title
     assert title == title_before
 
-    tmux("send-keys", "-t", "e2e", "q")
+    tmux("send-keys", "-t", "e2e", "q")  # back to the list
+    tmux.wait_for(tmux.list_has_focus, "the list to take focus")
+    tmux("send-keys", "-t", "e2e", "q")  # and quit
     tmux.wait_for(lambda: "e2e" not in tmux("list-sessions", "-F", "#{session_name}"), "exit")

@@ -270,7 +270,9 @@ def test_the_installed_app_in_tmux_leaks_nothing_to_the_terminal(
         assert sorted(held) == sorted(expected), held
         title = _tmux(socket, "display", "-p", "-t", "h", "#{pane_title}")
         assert title == title_before and "PWNED" not in title
-        _tmux(socket, "send-keys", "-t", "h", "q")
+        _tmux(socket, "send-keys", "-t", "h", "q")  # from the story back to the list
+        _wait(lambda: " Quit " in screen().splitlines()[-1], "the list", screen)
+        _tmux(socket, "send-keys", "-t", "h", "q")  # q quits from the list
         _wait(
             lambda: "h" not in _tmux(socket, "list-sessions", "-F", "#{session_name}").split(),
             "the app to quit",

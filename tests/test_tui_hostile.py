@@ -72,7 +72,7 @@ async def test_hostile_markup_is_inert_everywhere() -> None:
         assert app.is_running
         assert reader.story is not None and reader.story.id == "story-000000"
         app.screen.query_one("#contacts").focus()
-        await pilot.press("C")
+        await pilot.press("c")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         assert app.clipboard.startswith("[@click=app.quit]Kim[/] headline [/i] broken [b]bold")

@@ -18,6 +18,7 @@ from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.widgets import search_bar
 from enews_tui.tui.widgets.story_list import StoryList, term_spans, terms_pattern
 from tests.tui_fake import FakeIndex, make_story
+from tests.tui_support import focused_widget
 
 
 def _app(index: FakeIndex) -> EnewsApp:
@@ -150,8 +151,11 @@ async def test_letter_keys_type_in_the_search_bar_and_trigger_nothing() -> None:
         assert isinstance(app.screen, MainScreen)  # ? typed, no help screen
         assert app.screen.query_one("#search", Input).value == "qcCnNjk?/"
         assert app.clipboard == ""
+        await pilot.press("escape")  # clears the query first
+        assert app.screen.query_one("#search", Input).value == ""
+        assert focused_widget(app) is app.screen.query_one("#search", Input)
         await pilot.press("escape")  # back to the list, where the letters are keys again
-        assert app.focused is app.screen.query_one(StoryList)
+        assert focused_widget(app) is app.screen.query_one(StoryList)
         await pilot.press("C")
         await app.screen.workers.wait_for_complete()
         assert app.clipboard == "Kim Thurler (Media Inquiries) T: 617.627.3175"
@@ -189,7 +193,7 @@ async def test_a_malformed_query_is_shown_inline_and_typing_goes_on() -> None:
         await pilot.pause()
         assert _status(app) == "missing closing parenthesis"
         assert "-error" in app.screen.query_one("#search-status").classes
-        assert app.focused is app.screen.query_one("#search", Input)
+        assert focused_widget(app) is app.screen.query_one("#search", Input)
         await pilot.press("backspace", *"s")
         assert app.screen.query_one("#search", Input).value == "(councis"
         app.screen.query_one("#search", Input).value = "council"

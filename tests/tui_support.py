@@ -15,6 +15,11 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+def focused_widget(app: App[Any]) -> object:
+    """The focused widget (typed loosely: a test compares it with several in turn)."""
+    return app.focused
+
+
 def capture_output(app: App[Any]) -> list[str]:
     """Record every string the app writes to the terminal from now on (still writing it)."""
     written: list[str] = []

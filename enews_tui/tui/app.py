@@ -18,6 +18,7 @@ from enews_tui.archive import Archive
 from enews_tui.fetch import FetchReport
 from enews_tui.library import Library, open_or_memory
 from enews_tui.libsearch import LibraryIndex
+from enews_tui.paths import data_dir
 from enews_tui.text import sanitize_line
 from enews_tui.tui.commands import EnewsCommands
 from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
@@ -26,6 +27,7 @@ from enews_tui.tui.screens.directory import DirectoryScreen
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.screens.timeline import TimelineScreen, with_date
+from enews_tui.tui.settings import load_settings, save_setting
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.search_bar import SearchBar
 
@@ -73,8 +75,11 @@ class EnewsApp(App[int]):
         self.refresh_on_mount = refresh_on_mount
         self.bundled_notice = bundled_notice
         self.fetcher = AppFetch()
-        self.sub_title = sanitize_line(archive.root.name or str(archive.root))
+        self.sub_title = archive_label(archive)
         self._switch_interval = sys.getswitchinterval()
+        theme = load_settings().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
 
     def on_mount(self) -> None:
         """Searches and refreshes run in threads and hold the interpreter lock for milliseconds
@@ -82,10 +87,15 @@ class EnewsApp(App[int]):
         to the UI sooner."""
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.library_notice:
             self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
         if self.bundled_notice:
             self.notify(BUNDLED_NOTICE, title="One story", timeout=15, markup=False)
+
+    def _remember_theme(self, theme: Any) -> None:
+        """Keep the theme chosen (ctrl+t, the palette) for the next launch."""
+        save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
         """The process's own switch interval again; a running fetch is told to stop."""
@@ -140,7 +150,7 @@ class EnewsApp(App[int]):
 
     def get_key_display(self, binding: Binding) -> str:
         """The footer names F1 for help while the search bar has focus: `?` types there."""
-        if binding.action == "help" and isinstance(self.focused, Input):
+        if binding.action in {"help", "app.help"} and isinstance(self.focused, Input):
             return "F1"
         return super().get_key_display(binding)
 
@@ -181,6 +191,21 @@ class EnewsApp(App[int]):
     def action_toggle_theme(self) -> None:
         """Dark to light and back."""
         self.theme = LIGHT if self.current_theme.dark else DARK
+
+
+def archive_label(archive: Archive) -> str:
+    """The archive as a person knows it: "bundled archive", a fetched site's host, or the
+    folder's name."""
+    root = archive.root
+    try:
+        if root.resolve() == Archive.bundled().root.resolve():
+            return "bundled archive"
+        fetched = (data_dir() / "archives").resolve()
+        if root.resolve().parent == fetched:
+            return sanitize_line(root.name)  # fetched archives are kept by host
+    except OSError:
+        pass
+    return sanitize_line(root.name or str(root))
 
 
 def run_app(archive: Archive) -> int:

@@ -28,6 +28,17 @@ class EnewsCommands(Provider):
             ),
             ("Next search hit", partial(run, "screen.next_hit"), "Jump to the next marked word"),
             (
+                "Open the archived page in a browser",
+                partial(run, "screen.open_archived"),
+                "The story's replay URL, else its original address (copied if no browser opens)",
+            ),
+            ("Copy the story's address", partial(run, "screen.copy_address"), "To the clipboard"),
+            (
+                "Fold / unfold the contact panel",
+                partial(run, "screen.toggle_contacts"),
+                "One summary line, or the contacts",
+            ),
+            (
                 "People: the contacts directory",
                 partial(run, "app.people"),
                 "Everyone the archive names, with their stories (p)",

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from enews_tui.model import Contact, RefreshReport, Story, StorySummary
-from enews_tui.render import format_contact, format_contacts
+from enews_tui.render import format_contacts
 from enews_tui.text import sanitize, sanitize_line
+from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
 from enews_tui.tui.source import StorySource
-from enews_tui.tui.widgets.contacts import ContactPanel
+from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.search_bar import SearchBar, reason, stories
 from enews_tui.tui.widgets.story_list import StoryList
@@ -33,19 +37,41 @@ from enews_tui.tui.widgets.story_list import StoryList
 PROGRESS_EVERY = 0.1
 #: Seconds the list cursor rests on a story before the reader shows it.
 PREVIEW_DELAY = 0.12
+#: Terminal widths below which the footer drops the spaces between its keys.
+COMPACT_FOOTER_BELOW = 80
 
 
 class MainScreen(Screen[None]):
-    """Browse, search, read and copy contacts."""
+    """Browse, search, read and copy contacts.
+
+    The layout follows the terminal: the size classes below land on this screen, and
+    `app.tcss` places the panes for each; Python flips only `-reading` (a story is open to
+    read: at narrow or short sizes the reader then fills the screen) and the contact panel's
+    `-folded`.
+    """
+
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),  # one pane at a time: the list, or the story full-screen
+        (100, "-medium"),  # the list beside the reader, contacts under the reader
+        (160, "-wide"),  # list, reader and contacts side by side
+    ]
+    VERTICAL_BREAKPOINTS = [
+        (0, "-short"),  # a story fills the screen; contacts folded to one line
+        (36, "-tall"),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled as the key arrives, so keys typed right after it reach the search bar
         Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "focus_list", "List", show=False),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("tab", "next_pane", "Next pane", show=False),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
         Binding("n", "next_hit", "Next hit", show=False),
         Binding("N", "previous_hit", "Prev hit", show=False),
-        Binding("c", "copy_contact", "Copy contact"),
-        Binding("C", "copy_all", "Copy all"),
+        Binding("c", "copy_contact", "Copy"),
+        Binding("C", "copy_all", "Copy all", show=False),
+        Binding("i", "toggle_contacts", "Contacts", show=False),
     ]
 
     @dataclass
@@ -100,6 +126,12 @@ class MainScreen(Screen[None]):
         tool: str | None
         saved: str | None = None
 
+    @dataclass
+    class BrowserMissing(Message):
+        """No browser could open `url` here (over SSH, say): the address is copied instead."""
+
+        url: str
+
     def __init__(self, index: StorySource, *, refresh_on_mount: bool = True) -> None:
         """The screen reads everything through `index`."""
         super().__init__(id="main")
@@ -112,6 +144,11 @@ class MainScreen(Screen[None]):
         self._opening: str | None = None  # the story last asked for
         self._reader_terms: tuple[str, ...] = ()  # the words marked in the reader's story
         self._preview_timer: Timer | None = None
+        #: Stories read before the one in the reader (id, scroll position): `back` returns there.
+        self._history: list[tuple[str, float]] = []
+        self._scroll_on_load = 0.0
+        #: The user's choice for the contact panel (None: folded where the screen is short).
+        self._contacts_folded: bool | None = None
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
 
@@ -123,16 +160,21 @@ class MainScreen(Screen[None]):
             yield StoryList(id="story-list")
             with Vertical(id="reading"):
                 yield Reader(id="reader")
-                yield ContactPanel(id="contacts")
+                with Vertical(id="contact-box"):
+                    with Horizontal(id="summary-row"):
+                        yield Static(Content(""), id="hit-status")
+                        yield Static(Content(contacts_summary(None, True)), id="contact-summary")
+                    yield ContactPanel(id="contacts")
         yield Footer()
 
     def on_mount(self) -> None:
         """Paint at once; the list and the refresh come from workers."""
         self.query_one(StoryList).border_title = "Stories"
         self.query_one(Reader).border_title = "Story"
-        self.query_one(ContactPanel).border_title = "Contacts"
+        self.query_one("#contact-box").border_title = "Contacts"
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
         self.query_one(ContactPanel).show_contacts((), "Open a story to see who to call about it")
+        self._fold_contacts()
         self.query_one(StoryList).focus()
         # After the first frame: the workers' Python would compete with it for the GIL.
         self.call_after_refresh(self._start_loading)
@@ -214,6 +256,12 @@ class MainScreen(Screen[None]):
         saved = None if tool else save_copy(text)
         self.post_message(self.ContactsCopied(summary, tool, str(saved) if saved else None))
 
+    @work(thread=True, group="browser")
+    def open_with_browser(self, url: str) -> None:
+        """Open `url` in a browser (starting one can take a moment); say when none could."""
+        if not open_in_browser(url):
+            self.post_message(self.BrowserMissing(url))
+
     def on_main_screen_list_loaded(self, message: ListLoaded) -> None:
         """Show every story, unless a search is already on screen."""
         self._set_summaries(message.summaries)
@@ -291,32 +339,45 @@ class MainScreen(Screen[None]):
         if message.story is None:
             self.notify("That story is no longer in the archive.", severity="warning")
             return
-        self.query_one(Reader).show_story(message.story, message.related, self._terms)
+        reader = self.query_one(Reader)
+        reader.show_story(
+            message.story, message.related, self._terms, scroll_y=self._scroll_on_load
+        )
+        self._scroll_on_load = 0.0
         self._reader_terms = self._terms
-        self.query_one(Reader).border_title = "Story"
         self.query_one(ContactPanel).show_contacts(message.story.contacts)
+        self._fold_contacts()
         if self._focus_reader_on_load:
-            self.query_one(Reader).focus()
+            reader.focus()
+            self.query_one(StoryList).follow(message.story_id)  # the list follows the story
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
-        """Say what was copied, and where to."""
+        """Say what was copied, and where to, on one short line."""
         if message.tool:
-            where = f" (also to the system clipboard with {message.tool})"
+            where = f" (also via {message.tool})"
         elif message.saved:
-            where = f" (also saved to {message.saved})"
+            where = f" (also saved to {os.path.basename(message.saved)})"
         else:
             where = ""
-        self.notify(f"{message.summary}{where}", markup=False, timeout=6)
+        self.notify(f"{message.summary}{where}", markup=False, timeout=4)
+
+    def on_main_screen_browser_missing(self, message: BrowserMissing) -> None:
+        """No browser here: copy the address and say so."""
+        self._copy_text(message.url, "No browser can open here: copied the address")
 
     def on_story_list_selected(self, message: StoryList.Selected) -> None:
-        """Open the chosen story."""
+        """Open the chosen story to read (full-screen where the panes do not fit)."""
         self._stop_preview()
-        self._open(message.story_id, focus_reader=True)
+        self._history.clear()
+        self._read(message.story_id)
 
     def on_story_list_highlighted(self, message: StoryList.Highlighted) -> None:
         """Browsing the list shows the story under the cursor, once the cursor rests a moment
-        (not while typing a query: the list then changes with every key)."""
+        (not while typing a query: the list then changes with every key; not where the reader
+        is hidden)."""
         if self.focused is not self.query_one(StoryList):
+            return
+        if not self.query_one("#reading").display:
             return
         self._stop_preview()
         story_id = message.story_id
@@ -334,27 +395,44 @@ class MainScreen(Screen[None]):
             self._preview_timer = None
 
     def on_reader_related_chosen(self, message: Reader.RelatedChosen) -> None:
-        """Open a related story."""
-        self._open(message.story_id, focus_reader=True)
+        """Open a related story; `back` returns to this one, where it was scrolled to."""
+        reader = self.query_one(Reader)
+        if reader.story is not None:
+            self._history.append((reader.story.id, reader.scroll_y))
+        self._read(message.story_id)
 
     def on_reader_hit_changed(self, message: Reader.HitChanged) -> None:
-        """Show which hit is current in the reader's border."""
-        reader = self.query_one(Reader)
+        """Show which hit is current in the reader's title (seen in every layout)."""
         if message.total == 0:
-            reader.border_subtitle = ""
+            hits = ""
         elif message.index < 0:
-            reader.border_subtitle = f"{message.total} hits: n / N"
+            hits = f"{message.total} hit{'s' if message.total != 1 else ''}: n / N"
         else:
-            reader.border_subtitle = f"hit {message.index + 1} of {message.total}"
+            hits = f"hit {message.index + 1} of {message.total}"
+        self.query_one(Reader).border_title = f"Story · {hits}" if hits else "Story"
+        status = self.query_one("#hit-status", Static)
+        status.update(Content(hits))
+        status.set_class(not hits, "-empty")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Letter keys belong to the search bar while it has focus."""
-        if action in {"copy_contact", "copy_all", "next_hit", "previous_hit", "focus_search"}:
+        if action in _LETTER_ACTIONS:
             return not isinstance(self.focused, Input)
         return True
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The contact panel folds where the screen is short (unless the user chose); the
+        footer packs its keys tighter where the screen is narrow."""
+        self.query_one(Footer).compact = event.size.width < COMPACT_FOOTER_BELOW
+        self.call_after_refresh(self._fold_contacts)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Going to the contact panel unfolds it; leaving it folds it again."""
+        self._fold_contacts()
+
     def action_focus_search(self) -> None:
         """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
+        self._leave_reading()
         self.set_focus(self.query_one("#search", Input))
 
     def open_story(self, story_id: str) -> None:
@@ -364,7 +442,83 @@ class MainScreen(Screen[None]):
 
     def action_focus_list(self) -> None:
         """Back to the story list."""
+        self._leave_reading()
         self.set_focus(self.query_one(StoryList))
+
+    def action_escape(self) -> None:
+        """In the search bar: clear the query, then leave it; elsewhere: back a level."""
+        search = self.query_one("#search", Input)
+        if self.focused is search and search.value:
+            search.value = ""
+            return
+        self.action_back()
+
+    def action_back(self) -> None:
+        """Back a level: contacts to the story, a related story to the one before, the story
+        to the list."""
+        focused = self.focused
+        if isinstance(focused, ContactPanel):
+            self.set_focus(self.query_one(Reader))
+            return
+        if focused is not None and self.query_one(Reader) in (focused, *focused.ancestors):
+            if self._history:
+                story_id, scroll_y = self._history.pop()
+                self._scroll_on_load = scroll_y
+                self._read(story_id)
+                return
+        self.action_focus_list()
+
+    def action_next_pane(self) -> None:
+        """Tab: the next pane on screen (never the search bar: `/` goes there)."""
+        self._cycle_panes(1)
+
+    def action_previous_pane(self) -> None:
+        """Shift+tab: the previous pane on screen."""
+        self._cycle_panes(-1)
+
+    def _cycle_panes(self, step: int) -> None:
+        """Focus the pane `step` away from the focused one, among those shown."""
+        related = self.query_one(Reader).query(".reader-related")
+        panes: list[Widget] = [self.query_one(StoryList), self.query_one(Reader), *related]
+        panes.append(self.query_one(ContactPanel))
+        if self.has_class("-reading"):
+            self._fold_contacts(opening=True)  # the panel may be folded: shown when it is next
+        shown = [p for p in panes if p.display and p.visible and _shown(p)]
+        if self.query_one(ContactPanel) not in shown and len(shown) < len(panes):
+            shown.append(self.query_one(ContactPanel))  # folded: tab unfolds it
+        focused = self.focused
+        current = next((i for i, p in enumerate(shown) if p is focused), -1)
+        if current < 0 and focused is not None:
+            current = next((i for i, p in enumerate(shown) if p in focused.ancestors), -1)
+        target = shown[(current + step) % len(shown)]
+        if isinstance(target, ContactPanel):
+            self._fold_contacts(opening=True)
+        self.set_focus(target)
+
+    def action_toggle_contacts(self) -> None:
+        """Fold the contact panel to its summary line, or unfold it."""
+        box = self.query_one("#contact-box")
+        self._contacts_folded = not box.has_class("-folded")
+        self._fold_contacts()
+
+    def action_open_archived(self) -> None:
+        """Open the story's archived page (its replay URL, else its original URL) in a browser."""
+        story = self.query_one(Reader).story
+        url = story_address(story) if story is not None else None
+        if url is None:
+            self.notify("This story has no address to open.", severity="warning", markup=False)
+            return
+        self.notify(f"Opening {sanitize_line(url)}", markup=False, timeout=3)
+        self.open_with_browser(url)
+
+    def action_copy_address(self) -> None:
+        """Copy the story's address (archived copy, else original URL)."""
+        story = self.query_one(Reader).story
+        url = story_address(story) if story is not None else None
+        if url is None:
+            self.notify("This story has no address to copy.", severity="warning", markup=False)
+            return
+        self._copy_text(url, "Copied the story's address")
 
     def action_next_hit(self) -> None:
         """Next marked word in the reader."""
@@ -380,7 +534,7 @@ class MainScreen(Screen[None]):
         if contact is None:
             self._nothing_to_copy()
             return
-        self._copy([contact], f"Copied {format_contact(contact)}")
+        self._copy([contact], f"Copied {_possessive(contact.name)} contact")
 
     def action_copy_all(self) -> None:
         """Copy every contact of the open story."""
@@ -388,9 +542,10 @@ class MainScreen(Screen[None]):
         if not contacts:
             self._nothing_to_copy()
             return
-        names = ", ".join(c.name for c in contacts)
-        count = len(contacts)
-        self._copy(contacts, f"Copied {count} contact{'s' if count != 1 else ''}: {names}")
+        if len(contacts) == 1:
+            self._copy(contacts, f"Copied {_possessive(contacts[0].name)} contact")
+        else:
+            self._copy(contacts, f"Copied {len(contacts)} contacts")
 
     def action_refresh_index(self) -> None:
         """Look for new, changed and removed pages now."""
@@ -416,6 +571,33 @@ class MainScreen(Screen[None]):
         self.query_one(StoryList).show(self._summaries)
         self.query_one(SearchBar).show_status(stories(len(self._summaries)))
 
+    def _read(self, story_id: str) -> None:
+        """Open a story to read: the reader gets the focus (and the screen, where it is small)."""
+        self.add_class("-reading")
+        self._open(story_id, focus_reader=True)
+        self.set_focus(self.query_one(Reader))
+
+    def _leave_reading(self) -> None:
+        """Back to browsing: the list and the search bar show again."""
+        self.remove_class("-reading")
+        self._history.clear()
+
+    def _fold_contacts(self, *, opening: bool = False) -> None:
+        """Fold the contact panel to its summary line where the screen is short (or where the
+        user folded it), unfold it while it has focus or `opening`; say what it holds."""
+        panel = self.query_one(ContactPanel)
+        box = self.query_one("#contact-box")
+        if opening or self.focused is panel:
+            folded = False
+        elif self._contacts_folded is not None:
+            folded = self._contacts_folded
+        else:
+            folded = self.has_class("-short") and not self.has_class("-wide")
+        box.set_class(folded, "-folded")
+        story = self.query_one(Reader).story
+        summary = contacts_summary(panel.contacts if story is not None else None, folded)
+        self.query_one("#contact-summary", Static).update(Content(summary))
+
     def _open(self, story_id: str, *, focus_reader: bool) -> None:
         """Load a story for the reader (a later open wins over an earlier one)."""
         self._story_token += 1
@@ -425,8 +607,12 @@ class MainScreen(Screen[None]):
         self.load_story(story_id, self._story_token)
 
     def _copy(self, contacts: Sequence[Contact], summary: str) -> None:
+        """Copy contacts: OSC 52 now, the native tool in a worker, then the notice."""
+        self._copy_text(format_contacts(contacts), summary)
+
+    def _copy_text(self, text: str, summary: str) -> None:
         """OSC 52 now, the native tool in a worker; the notice comes when both are done."""
-        text = sanitize(format_contacts(contacts))
+        text = sanitize(text)
         self.app.copy_to_clipboard(text)
         self.copy_with_native_tool(text, sanitize_line(summary))
 
@@ -436,3 +622,26 @@ class MainScreen(Screen[None]):
             self.notify("Open a story first: its contacts are what c and C copy.", markup=False)
         else:
             self.notify("This story prints no contacts.", severity="warning", markup=False)
+
+
+#: Actions of letter keys: while the search bar has focus, the letters are typed there instead.
+_LETTER_ACTIONS = frozenset(
+    {
+        "copy_contact",
+        "copy_all",
+        "next_hit",
+        "previous_hit",
+        "focus_search",
+        "toggle_contacts",
+    }
+)
+
+
+def _possessive(name: str) -> str:
+    """`Kim Thurler's`, `Media Relations'`."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _shown(widget: Widget) -> bool:
+    """Whether `widget` and every container above it are displayed."""
+    return all(node.display for node in widget.ancestors if isinstance(node, Widget))

@@ -1,4 +1,4 @@
-"""The contact panel: a story's contacts, grouped as the page grouped them."""
+"""The contact panel: a story's contacts, grouped as the page grouped them, and its summary."""
 
 from __future__ import annotations
 
@@ -28,12 +28,24 @@ def contact_prompt(contact: Contact) -> Content:
     return content
 
 
+def contacts_summary(contacts: Sequence[Contact] | None, folded: bool) -> str:
+    """The panel's one-line summary: `4 contacts: c copy, C all, i show`."""
+    if contacts is None:
+        return "Contacts: open a story to see who to call about it"
+    if not contacts:
+        return "No contacts printed with this story"
+    count = len(contacts)
+    noun = "contact" if count == 1 else "contacts"
+    return f"{count} {noun}: c copy, C all, i {'show' if folded else 'hide'}"
+
+
 class ContactPanel(OptionList):
     """Who to call about the open story; the highlighted entry is what `c` copies."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("q,escape,h,backspace", "screen.back", "Back", key_display="q"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

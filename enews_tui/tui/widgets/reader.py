@@ -1,4 +1,4 @@
-"""The reader: one story, its search terms marked, n/N to walk the hits, related stories."""
+"""The reader: one story, its search terms marked, less/vim keys to read it, related stories."""
 
 from __future__ import annotations
 
@@ -39,10 +39,21 @@ class Reader(VerticalScroll, can_focus=True):
     """A story as clean text; every string is shown with markup off (archived text is untrusted)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_hit", "Next hit"),
-        Binding("N", "previous_hit", "Prev hit"),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("space", "page_down", "Page", key_display="space"),
+        Binding("b", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False),
+        Binding("j,down", "line_down", "Down", show=False),
+        Binding("k,up", "line_up", "Up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("n", "next_hit", "Next hit", show=False),
+        Binding("N", "previous_hit", "Prev hit", show=False),
+        Binding("q,escape,h,backspace", "screen.back", "Back", key_display="q"),
+        Binding("o", "screen.open_archived", "Browser"),
+        Binding("y", "screen.copy_address", "Copy URL"),
     ]
 
     @dataclass
@@ -74,9 +85,14 @@ class Reader(VerticalScroll, can_focus=True):
         self.mount(Static(Content(text), classes="reader-placeholder"))
 
     def show_story(
-        self, story: Story, related: Sequence[StorySummary], terms: Sequence[str]
+        self,
+        story: Story,
+        related: Sequence[StorySummary],
+        terms: Sequence[str],
+        *,
+        scroll_y: float = 0,
     ) -> None:
-        """Show `story` from the top, with `terms` marked."""
+        """Show `story` with `terms` marked, from the top or scrolled down to `scroll_y`."""
         self.story = story
         pattern = terms_pattern(terms)
         self._blocks = []
@@ -123,6 +139,8 @@ class Reader(VerticalScroll, can_focus=True):
             self.remove_children()
             self.mount_all(widgets)
         self.scroll_home(animate=False)
+        if scroll_y:  # once the new blocks are laid out: back to where the reader was
+            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
         self.post_message(self.HitChanged(-1, len(self._hits)))
 
     @property
@@ -153,6 +171,47 @@ class Reader(VerticalScroll, can_focus=True):
         self._paint(blk, span_index)
         self.scroll_to_center(blk.widget, animate=False)
         self.post_message(self.HitChanged(self._current, len(self._hits)))
+
+    @property
+    def _page(self) -> int:
+        """Lines one page moves: a screenful less one, so the last line read stays in view."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_by(self, lines: int) -> None:
+        """Scroll `lines` down (up when negative), at once: reading keys must not lag."""
+        self.scroll_to(y=self.scroll_y + lines, animate=False)
+
+    def action_page_down(self) -> None:
+        """A page down (space, pagedown)."""
+        self._scroll_by(self._page)
+
+    def action_page_up(self) -> None:
+        """A page up (b, pageup)."""
+        self._scroll_by(-self._page)
+
+    def action_half_page_down(self) -> None:
+        """Half a page down (ctrl+d)."""
+        self._scroll_by(max(1, self.scrollable_content_region.height // 2))
+
+    def action_half_page_up(self) -> None:
+        """Half a page up (ctrl+u)."""
+        self._scroll_by(-max(1, self.scrollable_content_region.height // 2))
+
+    def action_line_down(self) -> None:
+        """One line down (j)."""
+        self._scroll_by(1)
+
+    def action_line_up(self) -> None:
+        """One line up (k)."""
+        self._scroll_by(-1)
+
+    def action_top(self) -> None:
+        """The story's start (g)."""
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        """The story's end (G)."""
+        self.scroll_end(animate=False)
 
     def action_next_hit(self) -> None:
         """Jump to the next marked word."""

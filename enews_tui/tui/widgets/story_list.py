@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,7 +25,52 @@ from enews_tui.model import SearchHit, StorySummary
 from enews_tui.text import sanitize, sanitize_line
 
 Row = StorySummary | SearchHit
-DATE_WIDTH = 10
+#: Below this many columns of text, dates are compact (`Jul '08`) and hits carry them on their
+#: snippet line, so titles keep their room.
+COMPACT_BELOW = 44
+ELLIPSIS = "…"
+
+
+def date_text(date: dt.date | None, compact: bool) -> str:
+    """`2008-07-23`, or `Jul '08` when `compact`; blank for no date."""
+    if date is None:
+        return ""
+    return f"{date:%b} '{date:%y}" if compact else date.isoformat()
+
+
+def fit_title(text: str, width: int) -> str:
+    """`text` in `width` cells: whole, or cut after a word (mid-word only in a very long word)
+    with an ellipsis to show that more is left."""
+    if cell_len(text) <= width:
+        return text
+    room = max(0, width - 1)
+    cut = text[:room]
+    while cell_len(cut) > room:
+        cut = cut[:-1]
+    space = cut.rfind(" ")
+    if space >= room // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` wrapped at spaces to `width` cells (long words cut)."""
+    lines: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    width = max(1, width)
+    while start < n:
+        end = start
+        while end < n and cell_len(text[start : end + 1]) <= width:
+            end += 1
+        if end < n:
+            space = text.rfind(" ", start, end + 1)
+            if space > start:
+                end = space
+        lines.append((start, end))
+        start = end
+        while start < n and text[start] == " ":
+            start += 1
+    return lines or [(0, 0)]
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]], base: Style, mark: Style) -> list[Segment]:
@@ -68,7 +115,8 @@ def term_spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, in
 class StoryList(ScrollView, can_focus=True):
     """Stories newest first, or ranked hits with their matched words marked.
 
-    Only the lines on screen are rendered, so 100k rows cost what 30 do.
+    Only the lines on screen are rendered, so 100k rows cost what 30 do. Titles that do not fit
+    end in an ellipsis, except under the cursor: that row grows to show the whole title.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -116,6 +164,7 @@ class StoryList(ScrollView, can_focus=True):
         self._pattern: re.Pattern[str] | None = None
         self._more = 0
         self._line_height = 1
+        self._extra = 0  # lines the cursor's row takes beyond the others (its whole title)
         self._asked_at = -1  # how many rows were loaded when more were last asked for
 
     @property
@@ -137,8 +186,8 @@ class StoryList(ScrollView, can_focus=True):
         self._more = more
         self._line_height = 2 if any(isinstance(r, SearchHit) for r in rows[:1]) else 1
         self._asked_at = -1
-        self._resize_virtual()
         self.set_reactive(StoryList.cursor, 0)
+        self._resize_virtual()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
         if rows:
@@ -151,17 +200,65 @@ class StoryList(ScrollView, can_focus=True):
         self._resize_virtual()
         self.refresh()
 
+    def follow(self, story_id: str) -> None:
+        """Put the cursor on `story_id` if the list shows it (the reader moved to it)."""
+        if self.highlighted_id == story_id:
+            return
+        for index, row in enumerate(self._rows):
+            if row.id == story_id:
+                self.cursor = index
+                return
+
+    @property
+    def _compact(self) -> bool:
+        """Whether the list is too narrow for full dates."""
+        return self.scrollable_content_region.width < COMPACT_BELOW
+
+    def _title_room(self, width: int) -> int:
+        """Cells left for a title on its line (the date takes the rest)."""
+        if self._compact and self._line_height == 2:
+            return max(1, width - 2)  # a hit's date goes on its snippet line
+        date_width = len(date_text(dt.date(2000, 12, 31), self._compact))
+        return max(1, width - date_width - 3)
+
+    def _title_lines(self, row: Row, width: int) -> list[tuple[int, int]]:
+        """Where the cursor row's title breaks into lines."""
+        return wrap_spans(sanitize_line(row.title), self._title_room(width))
+
     def _resize_virtual(self) -> None:
-        """The scrollable height follows the rows (and the "more" line)."""
-        lines = len(self._rows) * self._line_height + (1 if self._more else 0)
+        """The scrollable height follows the rows, the cursor's whole title and "more"."""
+        width = self.scrollable_content_region.width
+        self._extra = 0
+        if 0 <= self.cursor < len(self._rows) and width > 0:
+            self._extra = len(self._title_lines(self._rows[self.cursor], width)) - 1
+        lines = len(self._rows) * self._line_height + self._extra + (1 if self._more else 0)
         self.virtual_size = Size(self.size.width, lines)
+
+    def line_of(self, index: int) -> int:
+        """The virtual line where row `index` starts (rows after the cursor's are pushed down
+        by its whole title)."""
+        line = index * self._line_height
+        return line + self._extra if index > self.cursor else line
+
+    def _locate(self, line: int) -> tuple[int, int]:
+        """(row index, line within the row) of virtual line `line`."""
+        height, start = self._line_height, self.cursor * self._line_height
+        if line < start:
+            return divmod(line, height)
+        if line < start + height + self._extra:
+            return self.cursor, line - start
+        return divmod(line - self._extra, height)
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor on screen and announce the story under it."""
+        self._resize_virtual()
         self.refresh()
-        height = self._line_height
+        height = self._line_height + self._extra
         self.scroll_to_region(
-            Region(0, new * height, 1, height), animate=False, force=True, immediate=True
+            Region(0, new * self._line_height, 1, height),
+            animate=False,
+            force=True,
+            immediate=True,
         )
         if 0 <= new < len(self._rows):
             self.post_message(self.Highlighted(self._rows[new].id))
@@ -171,15 +268,16 @@ class StoryList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self._rows) - 1))
 
     def on_resize(self, event: events.Resize) -> None:
-        """The virtual width follows the widget (no horizontal scrolling)."""
+        """The virtual width follows the widget (no horizontal scrolling); titles rewrap."""
         self.virtual_size = Size(event.size.width, self.virtual_size.height)
+        self._resize_virtual()
 
     def render_line(self, y: int) -> Strip:
         """One screen line: a row's title line or its snippet line."""
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
         base = self.rich_style
-        index, part = divmod(line, self._line_height)
+        index, part = self._locate(line)
         if self._more and index >= len(self._rows) - 5 and self._asked_at != len(self._rows):
             self._asked_at = len(self._rows)  # once per length: the answer extends the rows
             self.post_message(self.MoreWanted(len(self._rows)))
@@ -193,30 +291,51 @@ class StoryList(ScrollView, can_focus=True):
         if index == self.cursor:
             base = base + self.get_component_rich_style("story-list--cursor")
         mark = self.get_component_rich_style("story-list--mark", partial=True)
-        if part == 0:
-            strip = self._title_line(row, width, base, mark)
+        title_lines = 1 + (self._extra if index == self.cursor else 0)
+        if part < title_lines:
+            strip = self._title_line(row, width, base, mark, part, index == self.cursor)
         else:
-            snippet, spans = _visible_snippet(row, width - 4)
-            style = base + self.get_component_rich_style("story-list--snippet", partial=True)
-            segments = [Segment("   ", style), *_marked(snippet, spans, style, mark)]
-            strip = Strip(segments).adjust_cell_length(width, base)
+            strip = self._snippet_line(row, width, base, mark)
         return strip.apply_offsets(0, line)
 
-    def _title_line(self, row: Row, width: int, base: Style, mark: Style) -> Strip:
-        """` title ……… 2008-07-23`, the title's search terms marked."""
-        date = row.date.isoformat() if row.date else ""
-        title_width = max(1, width - DATE_WIDTH - 3)
+    def _title_line(
+        self, row: Row, width: int, base: Style, mark: Style, part: int, whole: bool
+    ) -> Strip:
+        """` title ……… 2008-07-23`, the title's search terms marked; line `part` of the
+        whole title when `whole` (the cursor's row), else the title cut to fit."""
+        compact = self._compact
+        date = date_text(row.date, compact) if part == 0 else ""
+        if compact and self._line_height == 2:
+            date = ""  # on the snippet line
+        room = self._title_room(width)
         text = sanitize_line(row.title)  # again, here: nothing raw may reach the terminal
         marks = term_spans(text, self._pattern)
-        title = Strip([Segment(" ", base), *_marked(text, marks, base, mark)])
-        title = title.adjust_cell_length(title_width + 1, base)
+        if whole:
+            start, end = self._title_lines(row, width)[min(part, self._extra)]
+            shown = text[start:end]
+            marks = [(a - start, b - start) for a, b in marks if b > start and a < end]
+        else:
+            shown = fit_title(text, room)
+        title = Strip([Segment(" ", base), *_marked(shown, marks, base, mark)])
+        title = title.adjust_cell_length(room + 1, base)
         date_style = base + self.get_component_rich_style("story-list--date", partial=True)
-        tail = Strip([Segment(" ", base), Segment(date.rjust(DATE_WIDTH), date_style)])
+        date_width = max(0, width - room - 2)
+        tail = Strip([Segment(" ", base), Segment(date.rjust(date_width), date_style)])
         return Strip.join([title, tail]).adjust_cell_length(width, base)
+
+    def _snippet_line(self, row: Row, width: int, base: Style, mark: Style) -> Strip:
+        """`   …the matched words in context`, after the date where the list is narrow."""
+        style = base + self.get_component_rich_style("story-list--snippet", partial=True)
+        lead = "   "
+        if self._compact and (date := date_text(row.date, True)):
+            lead = f"   {date} · "
+        snippet, spans = _visible_snippet(row, width - len(lead) - 1)
+        segments = [Segment(lead, style), *_marked(snippet, spans, style, mark)]
+        return Strip(segments).adjust_cell_length(width, base)
 
     def _row_at(self, y: int) -> int | None:
         """The row index under widget line `y`, if any."""
-        index = (self.scroll_offset.y + y) // self._line_height
+        index, _part = self._locate(self.scroll_offset.y + y)
         return index if 0 <= index < len(self._rows) else None
 
     def on_click(self, event: events.Click) -> None:
