@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from typing import Any, ClassVar, cast
@@ -14,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from enews_tui import runtime
 from enews_tui.archive import Archive
 from enews_tui.fetch import FetchReport
 from enews_tui.library import Library, open_or_memory
@@ -32,10 +32,6 @@ from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.search_bar import SearchBar
 
 DARK, LIGHT = "textual-dark", "textual-light"
-
-
-#: Seconds a thread may hold the interpreter lock while another waits for it.
-SWITCH_INTERVAL = 0.001
 
 
 class EnewsApp(App[int]):
@@ -82,11 +78,9 @@ class EnewsApp(App[int]):
             self.theme = theme
 
     def on_mount(self) -> None:
-        """Searches and refreshes run in threads and hold the interpreter lock for milliseconds
-        at a time: while the app runs, a shorter switch interval (5 ms by default) hands it back
-        to the UI sooner."""
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
+        """A shorter switch interval while the app runs (runtime.py says why); the theme
+        remembered when it changes; the library's notice, if any."""
+        self._switch_interval = runtime.shorten_switch_interval()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.library_notice:
             self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
@@ -99,7 +93,7 @@ class EnewsApp(App[int]):
 
     def on_unmount(self) -> None:
         """The process's own switch interval again; a running fetch is told to stop."""
-        sys.setswitchinterval(self._switch_interval)
+        runtime.restore_switch_interval(self._switch_interval)
         self.fetcher.stop.set()
 
     def action_fetch_archive(self) -> None:
@@ -217,11 +211,7 @@ def run_app(archive: Archive) -> int:
         app.run()
         code = app.return_code or 0
         if app.refreshing or app.fetcher.running:
-            # A refresh thread cannot be interrupted and a big build takes minutes: leave now.
-            # The index is built to survive a kill (new builds are renamed into place).
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            runtime.leave_now(code)  # without waiting for the refresh (or fetch) thread
     finally:
         opening.close()
     return code
