@@ -210,6 +210,10 @@ def run_app(archive: Archive) -> int:
         app = EnewsApp(archive, cast(StorySource, opening), bundled_notice=archive.is_bundled)
         app.run()
         code = app.return_code or 0
+        main = getattr(app, "main_screen", None)
+        if main is not None:
+            main.wait_saved(5.0)  # marks made just before quitting are committed first
+        app.library.close()
         if app.refreshing or app.fetcher.running:
             runtime.leave_now(code)  # without waiting for the refresh (or fetch) thread
     finally:

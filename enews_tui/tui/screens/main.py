@@ -15,7 +15,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
@@ -27,6 +26,7 @@ from enews_tui.render import format_contacts
 from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
+from enews_tui.tui.screens.library_keys import LIBRARY_BINDINGS, LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
@@ -41,8 +41,9 @@ PREVIEW_DELAY = 0.12
 COMPACT_FOOTER_BELOW = 80
 
 
-class MainScreen(Screen[None]):
-    """Browse, search, read and copy contacts.
+class MainScreen(LibraryScreen):
+    """Browse, search, read and copy contacts; read state, stars, notes and export come with
+    `LibraryScreen`.
 
     The layout follows the terminal: the size classes below land on this screen, and
     `app.tcss` places the panes for each; Python flips only `-reading` (a story is open to
@@ -72,6 +73,7 @@ class MainScreen(Screen[None]):
         Binding("c", "copy_contact", "Copy"),
         Binding("C", "copy_all", "Copy all", show=False),
         Binding("i", "toggle_contacts", "Contacts", show=False),
+        *LIBRARY_BINDINGS,
     ]
 
     @dataclass
@@ -350,6 +352,7 @@ class MainScreen(Screen[None]):
         if self._focus_reader_on_load:
             reader.focus()
             self.query_one(StoryList).follow(message.story_id)  # the list follows the story
+        self.library_story_shown(message.story.id, opened=self._focus_reader_on_load)
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to, on one short line."""
@@ -434,6 +437,13 @@ class MainScreen(Screen[None]):
         """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
         self._leave_reading()
         self.set_focus(self.query_one("#search", Input))
+
+    def marks_changed(self) -> None:
+        """The unread count, and the list's marks."""
+        super().marks_changed()
+        stories = self.query_one(StoryList)
+        stories.marks = self.marks
+        stories.refresh()
 
     def open_story(self, story_id: str) -> None:
         """Open `story_id` in the reader (from another screen: the directory)."""
@@ -557,6 +567,7 @@ class MainScreen(Screen[None]):
         replacing = bool(self._summaries)
         self._summaries = summaries
         self.query_one(SearchBar).story_count = len(summaries)
+        self.library_stories([s.id for s in summaries])
         runtime.freeze_long_lived(replacing)  # the rows live until the next refresh
 
     def _show_all(self) -> None:
