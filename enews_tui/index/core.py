@@ -201,9 +201,15 @@ class StoryIndex:
         self._store, self._searcher = store, searcher
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> RefreshReport:
-        """Bring the index up to date with the archive (a full build when there is none)."""
+        """Bring the index up to date with the archive (a full build when there is none); it
+        stops between runs of files, keeping nothing half-done, once `cancelled()` is true or
+        the index is closed."""
         with self._refreshing, file_lock(self._lockfile, _lock_timeout()) as locked:
             with self._lock:
                 self._sync()
@@ -211,7 +217,7 @@ class StoryIndex:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
             files = self.archive.scan(cache=self.location / WARC_SCANS)
-            builder = Builder(self.archive, self._parser, progress, self._closing)
+            builder = Builder(self.archive, self._parser, progress, _Stop(self._closing, cancelled))
             current = self.location / self._build if self._build else None
             try:
                 if rebuild or self._store is None or current is None or self._broken:
@@ -331,6 +337,18 @@ class StoryIndex:
             if self._store is None or self._searcher is None:
                 return []
             return searching.related(self._searcher, self._store, story_id, limit)
+
+
+class _Stop:
+    """A refresh stops when the index closes or its caller cancels it."""
+
+    def __init__(self, closing: threading.Event, cancelled: Callable[[], bool] | None) -> None:
+        self.closing = closing
+        self.cancelled = cancelled
+
+    def is_set(self) -> bool:
+        """Whether the refresh should stop now."""
+        return self.closing.is_set() or (self.cancelled is not None and self.cancelled())
 
 
 def _lock_timeout() -> float:

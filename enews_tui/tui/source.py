@@ -21,9 +21,13 @@ class StorySource(Protocol):
         ...
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> RefreshReport:
-        """Bring the index up to date with the archive."""
+        """Bring the index up to date with the archive (stopping once `cancelled()` is true)."""
         ...
 
     def count(self) -> int:

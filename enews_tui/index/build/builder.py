@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import index as windex
 
@@ -52,6 +52,13 @@ def _cancel(writer: Writer) -> None:
         pass
 
 
+class Stop(Protocol):
+    """What tells a refresh to stop (a threading.Event, or anything answering the same)."""
+
+    def is_set(self) -> bool:
+        """Whether to stop now."""
+
+
 class Cancelled(Exception):
     """The index was closed while a refresh ran: the work stops, nothing half-done is kept."""
 
@@ -64,7 +71,7 @@ class Builder:
         archive: Archive,
         parser: Parser | None,
         progress: Callable[[int, int], None] | None,
-        cancel: threading.Event | None = None,
+        cancel: Stop | None = None,
     ) -> None:
         self.archive = archive
         self.cancel = cancel or threading.Event()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,16 +21,23 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from enews_tui import runtime
-from enews_tui.model import Contact, RefreshReport, Story, StorySummary
-from enews_tui.render import format_contacts
-from enews_tui.text import sanitize, sanitize_line
+from enews_tui.model import (
+    Contact,
+    QueryError,
+    RefreshReport,
+    SearchResult,
+    Story,
+    StorySummary,
+)
+from enews_tui.render import format_contacts, story_count
+from enews_tui.text import one_line, sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
 from enews_tui.tui.screens.library_keys import LIBRARY_BINDINGS, LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
-from enews_tui.tui.widgets.search_bar import SearchBar, reason, stories
+from enews_tui.tui.widgets.search_bar import SEARCH_MORE, SEARCH_PAGE, SearchBar
 from enews_tui.tui.widgets.story_list import StoryList
 
 #: Progress updates from the refresh thread are posted at most this often (seconds).
@@ -111,6 +118,21 @@ class MainScreen(LibraryScreen):
         reason: str
 
     @dataclass
+    class SearchFound(Message):
+        """The query of `generation` found `result` (a first page, or `more` hits)."""
+
+        generation: int
+        result: SearchResult
+        more: bool
+
+    @dataclass
+    class SearchFailed(Message):
+        """The query of `generation` could not be run; `reason` is for the user."""
+
+        generation: int
+        reason: str
+
+    @dataclass
     class StoryLoaded(Message):
         """A story (or None: it left the index) was read for the reader."""
 
@@ -153,11 +175,13 @@ class MainScreen(LibraryScreen):
         self._contacts_folded: bool | None = None
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
+        #: The generation of the query being searched (read by the search threads).
+        self._search_generation = 0
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
         yield Header()
-        yield SearchBar(self.index, id="search-bar")
+        yield SearchBar(id="search-bar")
         with Horizontal(id="panes"):
             yield StoryList(id="story-list")
             with Vertical(id="reading"):
@@ -195,7 +219,7 @@ class MainScreen(LibraryScreen):
         try:
             summaries = self.index.summaries()
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot read the story list", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot read the story list", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.ListLoaded(summaries))
@@ -204,18 +228,21 @@ class MainScreen(LibraryScreen):
     def refresh_index(self, rebuild: bool = False) -> None:
         """Bring the index up to date, reporting progress; the old list stays usable meanwhile.
 
-        The refresh itself runs on a daemon thread that this worker waits for: a full build can
-        take minutes and cannot be interrupted, and quitting must not wait for it (the app then
-        exits at once; the index survives that like a kill).
+        The refresh itself runs on a daemon thread that this worker waits for: cancelling the
+        worker stops the refresh at its next run of files, and quitting never waits for it (a
+        worker's thread would hold up the exit; a build's last step, its commit, cannot be
+        interrupted; the index survives an exit during it like a kill).
         """
         self.refreshing = True
         worker = get_current_worker()
-        done = threading.Thread(target=self._refresh, args=(rebuild,), daemon=True)
+        stop = threading.Event()
+        done = threading.Thread(target=self._refresh, args=(rebuild, stop.is_set), daemon=True)
         done.start()
         while done.is_alive() and not worker.is_cancelled:
             done.join(0.1)
+        stop.set()
 
-    def _refresh(self, rebuild: bool) -> None:
+    def _refresh(self, rebuild: bool, cancelled: Callable[[], bool]) -> None:
         """The refresh proper (on its own daemon thread); results come back as messages."""
         before = self.index.generation
         last = 0.0
@@ -228,12 +255,12 @@ class MainScreen(LibraryScreen):
                 self.post_message(self.RefreshProgressed(done, total))
 
         try:
-            report = self.index.refresh(rebuild=rebuild, progress=progress)
+            report = self.index.refresh(rebuild=rebuild, progress=progress, cancelled=cancelled)
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
-            self.post_message(self.RefreshFailed(reason(exc)))
+            self.post_message(self.RefreshFailed(one_line(exc)))
             return
         finally:
             self.refreshing = False
@@ -246,7 +273,7 @@ class MainScreen(LibraryScreen):
             story = self.index.story(story_id)
             related = self.index.related(story_id) if story is not None else []
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot open the story", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot open the story", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.StoryLoaded(token, story_id, story, related))
@@ -280,7 +307,7 @@ class MainScreen(LibraryScreen):
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
         report = message.report
-        status = f"Index: {stories(message.count)}"
+        status = f"Index: {story_count(message.count)}"
         if report.skipped:
             status += f", {len(report.skipped):,} pages skipped"
         bar = self.query_one(SearchBar)
@@ -303,19 +330,60 @@ class MainScreen(LibraryScreen):
         self.query_one(SearchBar).show_refresh("Index refresh failed")
         self.notify(f"Index refresh failed: {message.reason}", severity="error", markup=False)
 
-    def on_search_bar_answered(self, message: SearchBar.Answered) -> None:
-        """Show the hits of the latest query, their words marked."""
+    def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
+        """Search for what was typed, off the UI thread."""
+        self._search_generation = message.generation
+        self._run_search(message.query, message.generation, SEARCH_PAGE)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_search(self, query: str, generation: int, limit: int) -> None:
+        """A query's first page; a stale answer is dropped, here and when applied."""
+        self._search_thread(query, generation, limit, False)
+
+    @work(thread=True, exclusive=True, group="search-more")
+    def _fetch_more(self, query: str, generation: int, limit: int) -> None:
+        """The same query with a higher limit (its own group: it never cancels a new query)."""
+        self._search_thread(query, generation, limit, True)
+
+    def _search_thread(self, query: str, generation: int, limit: int, more: bool) -> None:
+        """The search proper, in a worker thread."""
+        if generation != self._search_generation:
+            return
+        try:
+            result = self.index.search(query, limit=limit)
+        except QueryError as exc:
+            failure = sanitize_line(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            failure = f"search failed: {one_line(exc)}"
+        else:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.SearchFound(generation, result, more))
+            return
+        if not more and not get_current_worker().is_cancelled:
+            self.post_message(self.SearchFailed(generation, failure))
+
+    def on_main_screen_search_found(self, message: SearchFound) -> None:
+        """Show the latest query's hits, their words marked, and count them under the box; or
+        extend the list with more of them."""
+        bar = self.query_one(SearchBar)
+        if message.generation != bar.generation:
+            return
         result = message.result
+        stories_list = self.query_one(StoryList)
+        if message.more:
+            if len(result.hits) > len(stories_list.rows):
+                stories_list.extend(result.hits, more=result.total - len(result.hits))
+            return
+        bar.show_answer(result)
         self._terms = result.terms
         more = result.total - len(result.hits)
-        self.query_one(StoryList).show(result.hits, terms=result.terms, more=more)
+        stories_list.show(result.hits, terms=result.terms, more=more)
 
-    def on_search_bar_more_answered(self, message: SearchBar.MoreAnswered) -> None:
-        """Extend the list with more hits of the same query."""
-        stories_list = self.query_one(StoryList)
-        result = message.result
-        if len(result.hits) > len(stories_list.rows):
-            stories_list.extend(result.hits, more=result.total - len(result.hits))
+    def on_main_screen_search_failed(self, message: SearchFailed) -> None:
+        """Say what is wrong with the query; typing goes on, the old hits stay."""
+        bar = self.query_one(SearchBar)
+        if message.generation == bar.generation:
+            bar.show_status(message.reason, "-error")
 
     def on_search_bar_cleared(self, message: SearchBar.Cleared) -> None:
         """A blank query: every story again."""
@@ -332,7 +400,9 @@ class MainScreen(LibraryScreen):
 
     def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
         """The list scrolled near the end of its hits: fetch further."""
-        self.query_one(SearchBar).fetch_more(message.loaded)
+        bar = self.query_one(SearchBar)
+        if query := bar.query_text:
+            self._fetch_more(query, bar.generation, message.loaded + SEARCH_MORE)
 
     def on_main_screen_story_loaded(self, message: StoryLoaded) -> None:
         """Show the story in the reader and its contacts in the panel."""
@@ -574,7 +644,7 @@ class MainScreen(LibraryScreen):
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
         self.query_one(StoryList).show(self._summaries)
-        self.query_one(SearchBar).show_status(stories(len(self._summaries)))
+        self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
     def _read(self, story_id: str) -> None:
         """Open a story to read: the reader gets the focus (and the screen, where it is small)."""

@@ -1,22 +1,20 @@
-"""The search bar: the query box, search as you type, and the status line under it."""
+"""The search bar: the query box, what was typed (posted up, debounced), the status line."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, ProgressBar, Static
-from textual.worker import get_current_worker
 
-from enews_tui.model import QueryError, SearchResult
-from enews_tui.text import sanitize_line
-from enews_tui.tui.source import StorySource
+from enews_tui.model import SearchResult
+from enews_tui.render import story_count
 
 #: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
 #: one search; the first key after a pause searches at once.
@@ -28,30 +26,16 @@ SEARCH_PAGE = 30
 SEARCH_MORE = 100
 
 
-def stories(n: int) -> str:
-    """`1 story`, `3,400 stories`."""
-    return f"{n:,} stor{'y' if n == 1 else 'ies'}"
-
-
-def reason(exc: BaseException) -> str:
-    """An exception as one clean line for the user."""
-    return sanitize_line(str(exc)) or type(exc).__name__
-
-
 class SearchBar(Vertical):
-    """Searches the index as the user types; only the latest query's answer is posted."""
+    """The query box and the line under it: it posts what was typed (the screen searches) and
+    shows what it is told; a query's generation tells its answer from a stale one."""
 
     @dataclass
-    class Answered(Message):
-        """The latest query found `result` (its first page of hits)."""
+    class Typed(Message):
+        """Search for `query` now (typing paused, or enter); `generation` names this query."""
 
-        result: SearchResult
-
-    @dataclass
-    class MoreAnswered(Message):
-        """A longer run of hits for the latest query."""
-
-        result: SearchResult
+        query: str
+        generation: int
 
     @dataclass
     class Cleared(Message):
@@ -61,25 +45,9 @@ class SearchBar(Vertical):
     class Submitted(Message):
         """Enter was pressed in the query box."""
 
-    @dataclass
-    class _Found(Message):
-        """A search thread's answer, tagged with the keystroke it belongs to."""
-
-        generation: int
-        result: SearchResult
-        more: bool
-
-    @dataclass
-    class _Failed(Message):
-        """A search thread's error, tagged with the keystroke it belongs to."""
-
-        generation: int
-        reason: str
-
-    def __init__(self, index: StorySource, *, id: str | None = None) -> None:
-        """The bar searches through `index`."""
+    def __init__(self, *, id: str | None = None) -> None:
+        """An empty bar."""
         super().__init__(id=id)
-        self.index = index
         #: How many stories the archive holds (set by the screen), for "12 of 3,400 stories".
         self.story_count = 0
         self._generation = 0
@@ -102,11 +70,26 @@ class SearchBar(Vertical):
         """The query, trimmed."""
         return self.query_one("#search", Input).value.strip()
 
+    @property
+    def generation(self) -> int:
+        """The latest query's generation: an answer of another one is stale."""
+        return self._generation
+
     def show_status(self, text: str, state: str = "") -> None:
         """The line under the box; `state` is -error, -warning or nothing."""
         status = self.query_one("#search-status", Static)
         status.set_classes(state)
         status.update(Content(text))
+
+    def show_answer(self, result: SearchResult) -> None:
+        """Count the latest query's hits under the box (or say nothing matched)."""
+        if result.total:
+            total = max(self.story_count, result.total)
+            self.show_status(f"{result.total:,} of {story_count(total)}")
+        elif result.suggestion:
+            self.show_status(f"No stories match. Did you mean: {result.suggestion}?", "-warning")
+        else:
+            self.show_status("No stories match.", "-warning")
 
     def show_refresh(self, text: str, done: int | None = None, total: int | None = None) -> None:
         """The index refresh's state at the right; a progress bar while `done` is given."""
@@ -116,7 +99,7 @@ class SearchBar(Vertical):
             self.query_one(ProgressBar).update(total=max(total or 0, 1), progress=done)
 
     def search(self, *, now: bool = False) -> None:
-        """Search for the current query (debounced within a burst of keys, unless `now`)."""
+        """Post the current query (debounced within a burst of keys, unless `now`)."""
         self._generation += 1
         if self._timer is not None:
             self._timer.stop()
@@ -129,19 +112,14 @@ class SearchBar(Vertical):
         quiet = time.monotonic() - self._last_keystroke >= DEBOUNCE
         self._last_keystroke = time.monotonic()
         if now or quiet:
-            self._run_search(query, generation, SEARCH_PAGE, False)
+            self.post_message(self.Typed(query, generation))
             return
 
         def fire() -> None:
             self._timer = None
-            self._run_search(query, generation, SEARCH_PAGE, False)
+            self.post_message(self.Typed(query, generation))
 
         self._timer = self.set_timer(DEBOUNCE, fire)
-
-    def fetch_more(self, loaded: int) -> None:
-        """Fetch hits past the `loaded` first ones, for the current query."""
-        if query := self.query_text:
-            self._fetch_more(query, self._generation, loaded + SEARCH_MORE, True)
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -156,54 +134,3 @@ class SearchBar(Vertical):
         if self._timer is not None:
             self.search(now=True)
         self.post_message(self.Submitted())
-
-    @work(thread=True, exclusive=True, group="search")
-    def _run_search(self, query: str, generation: int, limit: int, more: bool) -> None:
-        """Search off the UI thread; a stale answer is dropped, here and when applied."""
-        self._search_thread(query, generation, limit, more)
-
-    @work(thread=True, exclusive=True, group="search-more")
-    def _fetch_more(self, query: str, generation: int, limit: int, more: bool) -> None:
-        """The same query with a higher limit (its own group: it never cancels a new query)."""
-        self._search_thread(query, generation, limit, more)
-
-    def _search_thread(self, query: str, generation: int, limit: int, more: bool) -> None:
-        """The search proper, in a worker thread."""
-        if generation != self._generation:
-            return
-        try:
-            result = self.index.search(query, limit=limit)
-        except QueryError as exc:
-            failure = sanitize_line(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            failure = f"search failed: {reason(exc)}"
-        else:
-            if not get_current_worker().is_cancelled:
-                self.post_message(self._Found(generation, result, more))
-            return
-        if not more and not get_current_worker().is_cancelled:
-            self.post_message(self._Failed(generation, failure))
-
-    def on_search_bar__found(self, message: _Found) -> None:
-        """Pass on the latest query's answer, and count it under the box."""
-        message.stop()
-        if message.generation != self._generation:
-            return
-        result = message.result
-        if message.more:
-            self.post_message(self.MoreAnswered(result))
-            return
-        if result.total:
-            total = max(self.story_count, result.total)
-            self.show_status(f"{result.total:,} of {stories(total)}")
-        elif result.suggestion:
-            self.show_status(f"No stories match. Did you mean: {result.suggestion}?", "-warning")
-        else:
-            self.show_status("No stories match.", "-warning")
-        self.post_message(self.Answered(result))
-
-    def on_search_bar__failed(self, message: _Failed) -> None:
-        """Say what is wrong with the query; typing goes on, the old hits stay."""
-        message.stop()
-        if message.generation == self._generation:
-            self.show_status(message.reason, "-error")
