@@ -488,10 +488,10 @@ class MainScreen(LibraryScreen):
         status.set_class(not hits, "-empty")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Letter keys belong to the search bar while it has focus."""
+        """Letter keys belong to the search bar while it has focus (the library's too)."""
         if action in _LETTER_ACTIONS:
             return not isinstance(self.focused, Input)
-        return True
+        return super().check_action(action, parameters)
 
     def on_resize(self, event: events.Resize) -> None:
         """The contact panel folds where the screen is short (unless the user chose); the
