@@ -122,13 +122,12 @@ def test_a_damaged_member_is_skipped_and_the_next_ones_read(
     recs = [_rec(i) for i in range(5)]
     data = bytearray(warc_bytes(recs))
     start = data.index(b"\x1f\x8b\x08", data.index(b"\x1f\x8b\x08", 400) + 1)  # third member
-    data[start + 30 : start + 90] = b"\xff" * 60
+    data[start + 2] = 0  # the third member's gzip header names no known compression method
     write(tmp_path / "bad.warc.gz", bytes(data))
     files = Archive(tmp_path).scan()
     pages = _pages(files)
     assert len(pages) == 4
     assert "enews.tufts.edu/stories/2008/0004.html" in pages
-    # Depending on where the garbage lands, the record's HTTP status line may survive damaged.
     assert any(r.startswith("bad record at offset") for r in _problems(files))
     assert capfd.readouterr().err == ""
 
