@@ -182,6 +182,20 @@ def keystroke(args: dict[str, Any]) -> dict[str, Any]:
     return measure_keystrokes(args)
 
 
+def warc_read(args: dict[str, Any]) -> dict[str, Any]:
+    """Scan, read and index a WARC file of the corpus's pages."""
+    from benchmarks.webarchive import warc_read as run
+
+    return run(args)
+
+
+def fetch_pywb(args: dict[str, Any]) -> dict[str, Any]:
+    """Fetch from a local pywb with the rate limits lifted."""
+    from benchmarks.webarchive import fetch_pywb as run
+
+    return run(args)
+
+
 PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "build": build,
     "refresh": refresh,
@@ -189,6 +203,8 @@ PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "fts_build": fts_build,
     "search": search,
     "keystroke": keystroke,
+    "warc_read": warc_read,
+    "fetch_pywb": fetch_pywb,
 }
 
 

@@ -203,6 +203,7 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             "",
         )
     )
+    rows += web_archive_rows(r, a_rate)
     ba, bb = _get(r, "browse", "app", "peak_mb"), _get(r, "browse", "bare", "peak_mb")
     rows.append(
         (
@@ -215,6 +216,48 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
         )
     )
     return rows
+
+
+def _per_second(count: Any, seconds: Any) -> float | None:
+    try:
+        return float(count) / float(seconds) if float(seconds) > 0 else None
+    except (TypeError, ValueError):
+        return None
+
+
+def web_archive_rows(r: dict[str, Any], files_rate: float | None) -> list[Row]:
+    """WARC reading (scan and read records/s, build stories/s vs the same pages as files) and
+    fetching from a local pywb (pages/s vs plain threaded GETs of the same pages)."""
+    w = r.get("warc") or {}
+    f = r.get("fetch") or {}
+    n = w.get("records")
+    scan = _per_second(n, w.get("scan_seconds"))
+    read = _per_second(n, w.get("read_seconds"))
+    build = _per_second(w.get("indexed"), w.get("build_seconds"))
+    fetch = _per_second(f.get("fetched"), f.get("seconds"))
+    plain = _per_second(f.get("plain_pages"), f.get("plain_seconds"))
+    records = f"{int(n):,}" if isinstance(n, int | float) else "n/a"
+    return [
+        (f"WARC scan, records/s ({records} records, gzip)", num(scan, 0), "", "", "", ""),
+        ("WARC read each page's payload, records/s", num(read, 0), "", "", "", ""),
+        (
+            "WARC full build, stories/s (vs the same pages as files)",
+            num(build),
+            num(files_rate),
+            ratio(build, files_rate),
+            "",
+            "",
+        ),
+        (
+            f"fetch from a local pywb, pages/s, limits lifted ({f.get('fetched', 'n/a')} pages; "
+            "vs plain threaded GETs)",
+            num(fetch),
+            num(plain),
+            ratio(fetch, plain),
+            "",
+            "",
+        ),
+    ]
 
 
 def table(results: dict[str, Any]) -> str:

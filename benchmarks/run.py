@@ -184,9 +184,29 @@ def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
         measure_terminal(r, size, opts, xdg, corpus, app)
         keys = {**project, "seed": seed, "count": size, "samples": opts.keystrokes}
         r["keystroke"] = phase(r, "keystroke (Pilot)", "keystroke", keys, 1800) or {"error": "n/a"}
+        measure_web_archives(r, size, opts, corpus, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return r
+
+
+def measure_web_archives(
+    r: dict[str, Any], size: int, opts: argparse.Namespace, corpus: Path, tmp: Path
+) -> None:
+    """A WARC of the corpus's pages (at most 10k records): scan, read and build; then fetch
+    from a local pywb over it with the rate limits lifted (200 pages quick, 2,000 otherwise)."""
+    from benchmarks.webarchive import MAX_RECORDS, write_warc
+
+    records = min(size, MAX_RECORDS)
+    warc = opts.workdir / f"seed{opts.seed}-{records}.warc.gz"
+    written = attempt(r, "WARC of the corpus", lambda: write_warc(corpus, records, warc))
+    if written is None:
+        return
+    args = {"warc": str(warc), "cache": str(tmp / "warc-cache")}
+    r["warc"] = phase(r, f"WARC read + build ({records:,} records)", "warc_read", args)
+    pages = min(records, 200 if opts.quick else 2000)
+    fetch_args: dict[str, Any] = {"warc": str(warc), "pages": pages}
+    r["fetch"] = phase(r, f"fetch from pywb ({pages:,} pages)", "fetch_pywb", fetch_args, 1800)
 
 
 def measure_terminal(

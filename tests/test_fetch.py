@@ -132,8 +132,10 @@ def test_a_429_pauses_everything(tmp_path: Path, fault: str, pause: float) -> No
     site = Site.enews(3)
     url = "http://enews.tufts.edu/stories/2008/0001.html"
     site.faults[url] = [fault]
+    # Two threads, their requests 200 ms apart: none is still on its way when the 429 lands.
+    polite = Politeness(**{**vars(FAST), "pages_per_second": 5})
     with serve(site) as base:
-        report = _fetch(tmp_path / "a", base, workers=2)
+        report = _fetch(tmp_path / "a", base, polite, workers=2)
     assert report.fetched == 3 and not report.failed
     log = site.page_requests()
     hit = next(i for i, (_t, _k, path) in enumerate(log) if path.endswith(url))
@@ -181,6 +183,7 @@ def test_a_lasting_fault_fails_that_page_only_and_the_next_run_gets_it(
         assert report.fetched == 2
         [(failed_url, why)] = report.failed
         assert failed_url == url and reason in why
+        assert report.stopped == (fault == "429")  # 429s to the end stop the whole fetch
         site.faults.clear()
         again = _fetch(tmp_path / "a", base, polite)
     assert (again.fetched, again.present) == (1, 2)
@@ -274,3 +277,20 @@ def test_sigkill_mid_fetch_then_resume_ends_with_every_page(tmp_path: Path) -> N
     assert summary["present"] + summary["fetched"] == 40 and not summary["failed"]
     assert not list(folder.glob(f"*{PART}"))
     assert _pages(folder) == {url: body for url, (_ts, body) in site.latest().items()}
+
+
+def test_cli_dry_run_says_what_it_would_fetch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fetch --dry-run` names the count and the time the limits imply, and writes no page."""
+    monkeypatch.setenv("ENEWS_TUI_TEST_FETCH_LIMITS", "cdx_per_minute=none")
+    site = Site.enews(3)
+    with serve(site) as base:
+        assert main(["fetch", "--from", base, "--dry-run", "--rate", "2"]) == 0
+        err = capsys.readouterr().err
+        assert main(["fetch", "--from", base, "--dry-run", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+    assert "would fetch 3 pages (0 already here), at least 2 s at 2 pages/s" in err
+    assert (data["to_fetch"], data["fetched"], data["seconds"]) == (3, 0, 0.4)
+    assert not site.page_requests()
+    assert not Archive.holds_web_archives(paths.archives_dir("enews.tufts.edu"))

@@ -47,6 +47,7 @@ class Rec:
     status: int = 200
     refers: Rec | None = None  # for a revisit: the response it repeats
     target: bool = True  # False: no WARC-Target-URI header
+    extra: tuple[tuple[str, str], ...] = ()  # more HTTP headers (then `body` is stored as is)
 
 
 def warc_date(ts: str) -> str:
@@ -88,7 +89,9 @@ def warc_bytes(records: list[Rec], *, gz: bool = True) -> bytes:
                 r.url, "resource", payload=io.BytesIO(r.body), warc_headers_dict=headers
             )
         else:
-            http.headers.append(("Content-Length", str(len(r.body))))
+            http.headers.extend(r.extra)
+            if not any(k.lower() == "transfer-encoding" for k, _v in r.extra):
+                http.headers.append(("Content-Length", str(len(r.body))))
             record = writer.create_warc_record(
                 r.url,
                 "response",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import brotli
 import warcio.archiveiterator
 import warcio.bufferedreaders
 from warcio.archiveiterator import ArchiveIterator
@@ -48,6 +49,24 @@ class _Quiet:
             return len(text)
 
 
+class _Brotli:
+    """A brotli decompressor with the zlib-like interface warcio expects (its own `br` support
+    was written for an older binding: brotli 1.2 has neither `decompress` nor `unused_data`)."""
+
+    def __init__(self) -> None:
+        self._d = brotli.Decompressor()
+        self.unused_data = b""
+
+    def decompress(self, data: bytes) -> bytes:
+        """The next decoded bytes."""
+        return bytes(self._d.process(data))
+
+    def flush(self) -> bytes:
+        """Nothing is held back."""
+        return b""
+
+
+warcio.bufferedreaders.BufferedReader.DECOMPRESSORS["br"] = _Brotli
 warcio.archiveiterator.sys = _Quiet
 warcio.bufferedreaders.sys = _Quiet
 logging.getLogger("warcio").setLevel(logging.ERROR)
@@ -216,6 +235,11 @@ def _scan_wacz(path: str, scan: FileScan) -> None:
 def _scan_stream(fh: IO[bytes], member: str, size: int, scan: FileScan) -> None:
     """Walk the records of one WARC/ARC stream; after a damaged record, carry on at the next
     gzip member or `WARC/` header that can be found."""
+    head = fh.read(16)
+    fh.seek(0)
+    if size and not head.startswith((_GZIP_MAGIC[:2], b"WARC/", b"filedesc:")):
+        scan.problems.append((member, 0, "not a WARC or ARC file (no WARC header, no gzip data)"))
+        return
     start: int | None = 0
     while start is not None and start < size:
         end = _scan_from(fh, member, start, size, scan)
@@ -242,15 +266,48 @@ def _scan_from(fh: IO[bytes], member: str, start: int, size: int, scan: FileScan
     fh.seek(start)
     it = _iterator(fh)
     offset = start
+    last = -1
     try:
         for record in it:
-            offset = it.offset
+            offset = last = it.offset
             _note(record, it, member, offset, scan)
             offset = it.get_record_offset() + it.get_record_length()
     except Exception as exc:  # warcio raises assorted errors on damaged input (zlib, struct)
         scan.problems.append((member, offset, f"bad record at offset {offset}: {_why(exc)}"))
         return offset
+    noted = bool(scan.problems) and scan.problems[-1][:2] == (member, last)
+    if last >= 0 and offset >= size and not noted and _torn_member(fh, last, size):
+        scan.problems.append((member, last, f"the last gzip member (offset {last}) is cut short"))
+    # warcio ends quietly where a record's headers are cut off or unreadable: whatever is left
+    # after the last whole record, but the blank lines between records, is damage.
+    if offset < size and _leftover(fh, offset, size):
+        later = _resync(fh, offset, size)
+        what = "the file is cut short" if later is None else "an unreadable record"
+        scan.problems.append((member, offset, f"{what} at offset {offset}"))
+        return offset if later is not None else None
     return None
+
+
+def _torn_member(fh: IO[bytes], start: int, size: int) -> bool:
+    """True when the gzip member at `start`, the file's last, lacks its end (warcio reads such
+    a member's data without a word); a member larger than 64 MiB is not checked."""
+    fh.seek(start)
+    if fh.read(2) != _GZIP_MAGIC[:2] or size - start > 64 * 1024 * 1024:
+        return False
+    fh.seek(start)
+    d = zlib.decompressobj(wbits=31)
+    try:
+        d.decompress(fh.read(size - start))
+    except zlib.error:
+        return True
+    return not d.eof
+
+
+def _leftover(fh: IO[bytes], offset: int, size: int) -> bool:
+    """True when bytes other than blank lines follow `offset`."""
+    fh.seek(offset)
+    rest = fh.read(min(size - offset, 64))
+    return bool(rest.strip(b"\r\n \t\x00"))
 
 
 def _why(exc: Exception) -> str:
@@ -287,8 +344,13 @@ def _resync(fh: IO[bytes], after: int, size: int) -> int | None:
 def _note(record: Any, it: ArchiveIterator, member: str, offset: int, scan: FileScan) -> None:
     """Classify one record: a capture to keep, something that is not a page, or a problem."""
     kind = record.rec_type
-    if kind not in ("response", "resource", "revisit"):
+    cut = (
+        record.format.startswith("warc") and record.rec_headers.get_header("Content-Length") is None
+    )
+    if kind not in ("response", "resource", "revisit") or cut:
         it.read_to_end()
+        if cut or getattr(record.raw_stream, "limit", 0) > 0:  # a missing length: headers cut
+            scan.problems.append((member, offset, f"{kind} record at offset {offset} is cut short"))
         return
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
@@ -316,6 +378,9 @@ def _note(record: Any, it: ArchiveIterator, member: str, offset: int, scan: File
         return
     if not url:
         scan.problems.append((member, offset, f"record at offset {offset} has no target URI"))
+        return
+    if not url.lower().startswith(("http://", "https://")):  # dns:, metadata://, urn:...
+        scan.others[f"{url.split(':', 1)[0].lower()}: record"] += 1
         return
     if kind != "revisit":
         if status != 200:

@@ -85,14 +85,18 @@ class Gate:
         self._lock = threading.Lock()
 
     def wait(self, stop: threading.Event) -> None:
-        """Block until this request may go."""
-        self.pause.wait(stop)
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now and stop.wait(slot - now):
-            raise Stopped
+        """Block until this request may go (a pause that began while it waited for its slot
+        is waited out too, and a new slot taken after it)."""
+        while True:
+            self.pause.wait(stop)
+            with self._lock:
+                now = time.monotonic()
+                slot = max(now, self._next)
+                self._next = slot + self.interval
+            if slot > now and stop.wait(slot - now):
+                raise Stopped
+            if self.pause.until <= time.monotonic():
+                return
 
 
 class Pause:
@@ -189,6 +193,8 @@ class PoliteClient:
                 wait = max(p.pause_429, retry_after_of(reply) or 0.0)
                 self.pause.extend(wait)
                 if throttled > p.max_429:
+                    # Going on would only earn more 429s (and a block): the whole fetch stops.
+                    self.stop.set()
                     raise Failed("the server kept answering 429 Too Many Requests")
                 continue
             if reply.status >= 500:

@@ -14,20 +14,25 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from enews_tui import runtime
 from enews_tui.archive import Archive
+from enews_tui.fetch import FetchReport
 from enews_tui.library import Library, open_or_memory
 from enews_tui.libsearch import LibraryIndex
 from enews_tui.paths import data_dir
 from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.commands import EnewsCommands
+from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
+from enews_tui.tui.fetching import summary as fetch_summary
 from enews_tui.tui.screens.directory import DirectoryScreen
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.screens.timeline import TimelineScreen, with_date
 from enews_tui.tui.settings import load_settings, save_setting
 from enews_tui.tui.source import StorySource
+from enews_tui.tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from enews_tui.index import StoryIndex
@@ -68,10 +73,12 @@ class EnewsApp(App[int]):
         *,
         refresh_on_mount: bool = True,
         library: Library | None = None,
+        bundled_notice: bool = False,
     ) -> None:
         """The app over an index (open, or being opened: the screens wait for `IndexOpened`)
         and the reader's library (by default the one in the data folder);
-        `refresh_on_mount=False` skips the startup refresh."""
+        `refresh_on_mount=False` skips the startup refresh; `bundled_notice` says how to get the
+        whole site (the bundled archive has one story)."""
         super().__init__()
         self.archive = archive
         self.library_notice: str | None = None
@@ -83,6 +90,8 @@ class EnewsApp(App[int]):
         if not isinstance(index, IndexOpening):
             self.index = self._with_library(index)
         self.refresh_on_mount = refresh_on_mount
+        self.bundled_notice = bundled_notice
+        self.fetcher = AppFetch()
         self.sub_title = archive_label(archive)
         self._switch_interval = sys.getswitchinterval()
         theme = load_settings().get("theme")
@@ -98,14 +107,52 @@ class EnewsApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.library_notice:
             self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
+        if self.bundled_notice:
+            self.notify(BUNDLED_NOTICE, title="One story", timeout=15, markup=False)
 
     def _remember_theme(self, theme: Any) -> None:
         """Keep the theme chosen (ctrl+t, the palette) for the next launch."""
         save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
-        """The process's own switch interval again."""
+        """The process's own switch interval again; a running fetch is told to stop."""
         runtime.restore_switch_interval(self._switch_interval)
+        self.fetcher.stop.set()
+
+    def action_fetch_archive(self) -> None:
+        """Fetch the E-News site into the data folder, with progress where the refresh shows."""
+        if self.fetcher.running:
+            self.notify("A fetch is already running.", markup=False)
+            return
+        self.notify(f"Fetching the E-News archive into {fetch_folder()}", markup=False)
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def _fetch(self) -> None:
+        """The fetch, on its own thread; progress and the outcome come back to the UI thread."""
+        report, problem = self.fetcher.run(
+            lambda text, done, total: self.call_from_thread(self._show_fetch, text, done, total)
+        )
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._fetch_done, report, problem)
+
+    def _show_fetch(self, text: str, done: int | None, total: int | None) -> None:
+        screen = getattr(self, "main_screen", None)
+        if screen is not None:
+            screen.query_one(SearchBar).show_refresh(text, done, total)
+
+    def _fetch_done(self, report: FetchReport | None, problem: str) -> None:
+        """Say how the fetch went; reload the list when the app shows the fetched archive."""
+        self._show_fetch("Fetch failed" if report is None else "Fetched", None, None)
+        if report is None:
+            self.notify(f"Fetch failed: {sanitize_line(problem)}", severity="error", markup=False)
+            return
+        text = fetch_summary(report)
+        if self.archive.root.resolve() == fetch_folder().resolve():
+            self.notify(text, markup=False)
+            self.main_screen.action_refresh_index()
+        else:
+            self.notify(f"{text}. Start enews-tui again to read them.", markup=False, timeout=15)
 
     def _with_library(self, index: StorySource) -> StorySource:
         """Searches that understand the library's terms (is:starred, note:word, ...)."""
@@ -215,15 +262,15 @@ def run_app(archive: Archive) -> int:
     _start_resource_tracker()
     opening = IndexOpening(archive)  # opens while Textual starts: the first frame comes sooner
     try:
-        app = EnewsApp(archive, opening)
+        app = EnewsApp(archive, opening, bundled_notice=archive.is_bundled)
         app.run()
         code = app.return_code or 0
         main = getattr(app, "main_screen", None)
         if main is not None:
             main.wait_saved(5.0)  # marks made just before quitting are committed first
         app.library.close()
-        if app.refreshing:
-            runtime.leave_now(code)  # without waiting for the refresh thread
+        if app.refreshing or app.fetcher.running:
+            runtime.leave_now(code)  # without waiting for the refresh (or fetch) thread
     finally:
         opening.close()
     return code

@@ -68,6 +68,11 @@ class EnewsCommands(Provider):
                 partial(run, "screen.refresh_index"),
                 "Look for new, changed and removed pages",
             ),
+            (
+                "Fetch the E-News archive",
+                partial(run, "app.fetch_archive"),
+                "Download the whole site from the Wayback Machine (what is missing)",
+            ),
         ]
 
     async def discover(self) -> Hits:

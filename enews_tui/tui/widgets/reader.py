@@ -125,6 +125,8 @@ class Reader(VerticalScroll, can_focus=True):
         if story.url:  # shown as text: archived links are never opened by the app
             source = Content(f"Source: {sanitize_line(story.url)}")
             widgets.append(Static(source, classes="reader-source"))
+        if story.archived is not None:
+            widgets.append(Static(archived_text(story), classes="reader-archived"))
         if related:
             widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
             options = [Option(Content(sanitize_line(r.title)), id=r.id) for r in related]
@@ -224,3 +226,12 @@ class Reader(VerticalScroll, can_focus=True):
         event.stop()
         if event.option.id:
             self.post_message(self.RelatedChosen(event.option.id))
+
+
+def archived_text(story: Story) -> Content:
+    """`Captured July 23, 2008, 12:00 UTC` and the archived copy's address, as plain text."""
+    if story.archived is None:
+        return Content("")
+    when = story.archived.captured
+    line = f"Captured {when:%B} {when.day}, {when.year}, {when:%H:%M} UTC"
+    return Content(f"{line}\nArchived copy: {sanitize_line(story.archived.replay_url)}")
