@@ -355,6 +355,8 @@ def test_suggestion_when_nothing_matches(index: StoryIndex) -> None:
         "colour:red",
         "title:",
         "date:[to]",
+        'date:""',
+        'date:"2008"',
     ],
 )
 def test_malformed_queries_raise_query_error(index: StoryIndex, query: str) -> None:

@@ -132,6 +132,10 @@ def check_and_rewrite(text: str) -> str:
                 raise QueryError(f"unknown field {m[1]!r} (fields: {known})")
             rest = piece[m.end() :]
             phrase_next = not rest and n + 1 < len(pieces)  # byline:"web communications"
+            if phrase_next and name == "date":  # Whoosh would fail on it while searching
+                raise QueryError(
+                    "a date is not a phrase: write date:2008, date:2008-07 or date:[2007 to 2008]"
+                )
             if not phrase_next and (not rest or rest[0].isspace() or rest[0] in ")"):
                 raise QueryError(f"nothing after {m[0]!r}")
         for ch in piece:
