@@ -6,9 +6,9 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, Literal
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -22,15 +22,15 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from enews_tui.model import Contact, RefreshReport, Story, StorySummary
-from enews_tui.render import format_contacts
-from enews_tui.text import sanitize, sanitize_line
+from enews_tui.model import Contact, QueryError, RefreshReport, SearchResult, Story, StorySummary
+from enews_tui.render import format_contacts, story_count
+from enews_tui.text import one_line, sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
-from enews_tui.tui.widgets.search_bar import SearchBar, reason, stories
+from enews_tui.tui.widgets.search_bar import SearchBar, as_typed
 from enews_tui.tui.widgets.story_list import StoryList
 
 #: Progress updates from the refresh thread are posted at most this often (seconds).
@@ -39,6 +39,15 @@ PROGRESS_EVERY = 0.1
 PREVIEW_DELAY = 0.12
 #: Terminal widths below which the footer drops the spaces between its keys.
 COMPACT_FOOTER_BELOW = 80
+#: Hits fetched (with snippets, which cost most of a search) for the first screenful; more are
+#: fetched as the list scrolls towards the end of what it holds.
+SEARCH_PAGE = 30
+#: How far past the loaded hits one "more" request reaches.
+SEARCH_MORE = 100
+#: While typing, "no stories match", "Did you mean" and query errors wait for a pause this long
+#: (seconds) or for enter: a half-typed word or phrase is not a mistake yet.
+ADVICE_DELAY = 0.6
+Sort = Literal["relevance", "date"]
 
 
 class MainScreen(Screen[None]):
@@ -72,6 +81,7 @@ class MainScreen(Screen[None]):
         Binding("c", "copy_contact", "Copy"),
         Binding("C", "copy_all", "Copy all", show=False),
         Binding("i", "toggle_contacts", "Contacts", show=False),
+        Binding("S", "toggle_sort", "Sort", show=False),
     ]
 
     @dataclass
@@ -127,6 +137,22 @@ class MainScreen(Screen[None]):
         saved: str | None = None
 
     @dataclass
+    class SearchFound(Message):
+        """A search thread's answer for the query of `generation` (`more`: a longer run)."""
+
+        generation: int
+        result: SearchResult
+        more: bool
+
+    @dataclass
+    class SearchFailed(Message):
+        """A search thread's error for the query of `generation`."""
+
+        generation: int
+        reason: str
+        query_error: bool  # the query's own mistake (told once typing pauses), else the index's
+
+    @dataclass
     class BrowserMissing(Message):
         """No browser could open `url` here (over SSH, say): the address is copied instead."""
 
@@ -149,13 +175,20 @@ class MainScreen(Screen[None]):
         self._scroll_on_load = 0.0
         #: The user's choice for the contact panel (None: folded where the screen is short).
         self._contacts_folded: bool | None = None
+        #: The query searched last, as run (`pest*` while `pest` is typed), and its number:
+        #: an answer for an older number is dropped.
+        self._query = ""
+        self._finished = False
+        self._search_generation = 0
+        self._sort: Sort = "relevance"
+        self._advice_timer: Timer | None = None
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
         yield Header()
-        yield SearchBar(self.index, id="search-bar")
+        yield SearchBar(id="search-bar")
         with Horizontal(id="panes"):
             yield StoryList(id="story-list")
             with Vertical(id="reading"):
@@ -169,7 +202,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Paint at once; the list and the refresh come from workers."""
-        self.query_one(StoryList).border_title = "Stories"
+        self._title_list()
         self.query_one(Reader).border_title = "Story"
         self.query_one("#contact-box").border_title = "Contacts"
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
@@ -193,7 +226,7 @@ class MainScreen(Screen[None]):
         try:
             summaries = self.index.summaries()
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot read the story list", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot read the story list", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.ListLoaded(summaries))
@@ -231,11 +264,55 @@ class MainScreen(Screen[None]):
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
         except Exception as exc:  # noqa: BLE001 - any failure must leave the app running
-            self.post_message(self.RefreshFailed(reason(exc)))
+            self.post_message(self.RefreshFailed(one_line(exc)))
             return
         finally:
             self.refreshing = False
         self.post_message(self.IndexRefreshed(report, summaries, count))
+
+    @work(thread=True, exclusive=True, group="search")
+    def search_stories(self, query: str, generation: int, sort: Sort, whole: str) -> None:
+        """Search off the UI thread (the first screenful of hits). When `query` finds nothing,
+        `whole` (its other reading: the last word whole while typing, a prefix after enter) is
+        asked too: its hits if it has some, else its spelling suggestion."""
+        self._search_thread(query, generation, SEARCH_PAGE, sort, more=False, whole=whole)
+
+    @work(thread=True, exclusive=True, group="search-more")
+    def search_more(self, query: str, generation: int, limit: int, sort: Sort) -> None:
+        """The same query with a higher limit (its own group: it never cancels a new query)."""
+        self._search_thread(query, generation, limit, sort, more=True)
+
+    def _search_thread(
+        self,
+        query: str,
+        generation: int,
+        limit: int,
+        sort: Sort,
+        *,
+        more: bool,
+        whole: str | None = None,
+    ) -> None:
+        """The search proper, in a worker thread; a stale answer is dropped, here and when
+        applied."""
+        if generation != self._search_generation:
+            return
+        mistake = False
+        try:
+            result = self.index.search(query, limit=limit, sort=sort)
+            if not result.total and whole and whole != query and not more:
+                other = self.index.search(whole, limit=limit, sort=sort)
+                suggestion = result.suggestion or other.suggestion
+                result = other if other.total else replace(result, suggestion=suggestion)
+        except QueryError as exc:
+            failure, mistake = sanitize_line(str(exc)), True
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            failure = f"search failed: {one_line(exc)}"
+        else:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.SearchFound(generation, result, more))
+            return
+        if not more and not get_current_worker().is_cancelled:
+            self.post_message(self.SearchFailed(generation, failure, mistake))
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
@@ -244,7 +321,7 @@ class MainScreen(Screen[None]):
             story = self.index.story(story_id)
             related = self.index.related(story_id) if story is not None else []
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.WorkFailed("Cannot open the story", reason(exc)))
+            self.post_message(self.WorkFailed("Cannot open the story", one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.StoryLoaded(token, story_id, story, related))
@@ -278,7 +355,7 @@ class MainScreen(Screen[None]):
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
         report = message.report
-        status = f"Index: {stories(message.count)}"
+        status = f"Index: {story_count(message.count)}"
         if report.skipped:
             status += f", {len(report.skipped):,} pages skipped"
         bar = self.query_one(SearchBar)
@@ -288,7 +365,7 @@ class MainScreen(Screen[None]):
         if message.summaries is not None:
             self._set_summaries(message.summaries)
             if bar.query_text:
-                bar.search(now=True)
+                self._search_again()
             else:
                 self._show_all()
 
@@ -301,23 +378,128 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).show_refresh("Index refresh failed")
         self.notify(f"Index refresh failed: {message.reason}", severity="error", markup=False)
 
-    def on_search_bar_answered(self, message: SearchBar.Answered) -> None:
-        """Show the hits of the latest query, their words marked."""
+    def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
+        """Search for what was typed (its last word a prefix while typing)."""
+        self._finished = message.finished
+        text, finished = message.text, message.finished
+        self._run_query(as_typed(text, finished), as_typed(text, not finished))
+
+    def _run_query(self, query: str, whole: str = "") -> None:
+        """Search for `query` (every story, newest first, when it is blank); `whole`: its
+        other reading, tried when it finds nothing."""
+        self._search_generation += 1
+        self._stop_advice()
+        self._query = query
+        self._title_list()
+        if not query:
+            self._show_all()
+            return
+        self.search_stories(query, self._search_generation, self._sort, whole or query)
+
+    def _search_again(self) -> None:
+        """The query in the box once more (the index changed, or the sort)."""
+        bar = self.query_one(SearchBar)
+        if bar.query_text:
+            value = self.query_one("#search", Input).value
+            self._run_query(as_typed(value, self._finished), as_typed(value, not self._finished))
+
+    def on_main_screen_search_found(self, message: SearchFound) -> None:
+        """Show the hits of the latest query; "no stories match" waits for a pause in typing."""
+        if message.generation != self._search_generation:
+            return
         result = message.result
+        if message.more:
+            stories_list = self.query_one(StoryList)
+            if len(result.hits) > len(stories_list.rows):
+                stories_list.extend(result.hits, more=result.total - len(result.hits))
+            return
+        if result.total or self._building:
+            self._show_result(result)
+        else:
+            self._when_typing_pauses(lambda: self._show_result(result))
+
+    def on_main_screen_search_failed(self, message: SearchFailed) -> None:
+        """Say what is wrong with the query, once typing pauses; the old hits stay."""
+        if message.generation != self._search_generation:
+            return
+        bar = self.query_one(SearchBar)
+        if message.query_error:
+            self._when_typing_pauses(lambda: bar.show_status(message.reason, "-error"))
+        else:
+            bar.show_status(message.reason, "-error")
+
+    def _show_result(self, result: SearchResult) -> None:
+        """The hits in the list, their words marked, and their count under the search bar."""
+        bar = self.query_one(SearchBar)
+        if result.total:
+            total = max(len(self._summaries), result.total)
+            bar.show_status(f"{result.total:,} of {story_count(total)}")
+        elif self._building:
+            bar.show_status(
+                "The index is still being built: this search runs again when it is done.",
+                "-warning",
+            )
+        elif result.suggestion:
+            suggestion = sanitize_line(result.suggestion)
+            bar.show_status(f"No stories match. Did you mean: {suggestion}?", "-warning")
+        else:
+            bar.show_status("No stories match.", "-warning")
         self._terms = result.terms
         more = result.total - len(result.hits)
         self.query_one(StoryList).show(result.hits, terms=result.terms, more=more)
 
-    def on_search_bar_more_answered(self, message: SearchBar.MoreAnswered) -> None:
-        """Extend the list with more hits of the same query."""
-        stories_list = self.query_one(StoryList)
-        result = message.result
-        if len(result.hits) > len(stories_list.rows):
-            stories_list.extend(result.hits, more=result.total - len(result.hits))
+    def _when_typing_pauses(self, show: Callable[[], None]) -> None:
+        """Run `show` once typing has paused for `ADVICE_DELAY` (at once after enter), unless
+        another query comes first."""
+        self._stop_advice()
+        waited = time.monotonic() - self.query_one(SearchBar).last_keystroke
+        if self._finished or waited >= ADVICE_DELAY:
+            show()
+            return
+        generation = self._search_generation
 
-    def on_search_bar_cleared(self, message: SearchBar.Cleared) -> None:
-        """A blank query: every story again."""
-        self._show_all()
+        def fire() -> None:
+            self._advice_timer = None
+            if generation == self._search_generation:
+                show()
+
+        self._advice_timer = self.set_timer(ADVICE_DELAY - waited, fire)
+
+    def _stop_advice(self) -> None:
+        if self._advice_timer is not None:
+            self._advice_timer.stop()
+            self._advice_timer = None
+
+    @property
+    def _building(self) -> bool:
+        """Whether the first build of the index is still running (nothing to search yet)."""
+        return self.refreshing and not self._summaries
+
+    def _title_list(self) -> None:
+        """The list's header says what it shows and in which order."""
+        if not self._query:
+            title = "Stories · newest first"
+        elif self._sort == "date":
+            title = "Hits · newest first (S: best first)"
+        else:
+            title = "Hits · best first (S: newest first)"
+        self.query_one(StoryList).border_title = title
+
+    def action_toggle_sort(self) -> None:
+        """Hits by relevance or by date (S, the palette)."""
+        self._sort = "date" if self._sort == "relevance" else "relevance"
+        self._title_list()
+        if self._query:
+            self._search_again()
+        else:
+            order = "best first" if self._sort == "relevance" else "newest first"
+            self.notify(f"Search hits will be sorted {order}.", markup=False, timeout=3)
+
+    def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
+        """The list scrolled near the end of its hits: fetch further."""
+        if self._query:
+            limit = message.loaded + SEARCH_MORE
+            self.search_more(self._query, self._search_generation, limit, self._sort)
 
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
         """Enter in the search bar: to the list, top hit highlighted."""
@@ -327,10 +509,6 @@ class MainScreen(Screen[None]):
         if (story_id := stories_list.highlighted_id) is not None:
             self._stop_preview()  # the top hit in the reader now, its words marked
             self._preview(story_id)
-
-    def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
-        """The list scrolled near the end of its hits: fetch further."""
-        self.query_one(SearchBar).fetch_more(message.loaded)
 
     def on_main_screen_story_loaded(self, message: StoryLoaded) -> None:
         """Show the story in the reader and its contacts in the panel."""
@@ -449,7 +627,7 @@ class MainScreen(Screen[None]):
         """In the search bar: clear the query, then leave it; elsewhere: back a level."""
         search = self.query_one("#search", Input)
         if self.focused is search and search.value:
-            search.value = ""
+            self.query_one(SearchBar).clear()
             return
         self.action_back()
 
@@ -556,7 +734,6 @@ class MainScreen(Screen[None]):
         """Every story, as the index now holds them."""
         replacing = bool(self._summaries)
         self._summaries = summaries
-        self.query_one(SearchBar).story_count = len(summaries)
         # The rows (and the open index) live until the next refresh: frozen, the cyclic
         # collector stops walking them in every full collection, a 60 ms stall in the middle of
         # typing at 100k stories. What a refresh left behind is collected once, here.
@@ -569,7 +746,7 @@ class MainScreen(Screen[None]):
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
         self.query_one(StoryList).show(self._summaries)
-        self.query_one(SearchBar).show_status(stories(len(self._summaries)))
+        self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
     def _read(self, story_id: str) -> None:
         """Open a story to read: the reader gets the focus (and the screen, where it is small)."""
@@ -633,6 +810,7 @@ _LETTER_ACTIONS = frozenset(
         "previous_hit",
         "focus_search",
         "toggle_contacts",
+        "toggle_sort",
     }
 )
 
