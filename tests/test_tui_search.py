@@ -17,7 +17,7 @@ from enews_tui.tui.screens import main as main_screen
 from enews_tui.tui.widgets.search_bar import as_typed
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
-from tests.tui_support import focused_widget
+from tests.tui_support import focused_widget, screen_text
 
 TITLES = ["Pesticide rules change", "Pest control study", "Council votes", "Campus news"]
 
@@ -279,3 +279,28 @@ async def test_a_search_during_the_first_build_says_so_and_runs_again() -> None:
 
 def test_advice_waits_about_six_tenths_of_a_second() -> None:
     assert 0.4 <= main_screen.ADVICE_DELAY <= 0.8
+
+
+async def test_an_empty_archive_says_so(tmp_path: Any) -> None:
+    index = FakeIndex([], root=tmp_path)
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert status(app) == f"No stories in this archive ({tmp_path})."
+        assert "This archive holds no stories" in screen_text(app)
+
+
+async def test_the_palette_sorts_the_hits() -> None:
+    index = PrefixIndex(TITLES)
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_keys(pilot, "pes")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sort hits")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert index.sorts[-1] == "date"

@@ -28,6 +28,11 @@ class EnewsCommands(Provider):
             ),
             ("Next search hit", partial(run, "screen.next_hit"), "Jump to the next marked word"),
             (
+                "Sort hits by relevance / by date",
+                partial(run, "screen.sort_hits"),
+                "Best first or newest first (S)",
+            ),
+            (
                 "Open the archived page in a browser",
                 partial(run, "screen.open_archived"),
                 "The story's replay URL, else its original address (copied if no browser opens)",

@@ -368,6 +368,15 @@ class MainScreen(Screen[None]):
                 self._search_again()
             else:
                 self._show_all()
+        if not message.count:  # say so, rather than show an empty list without a word
+            where = sanitize_line(str(self.index.archive.root))
+            bar.show_status(f"No stories in this archive ({where}).", "-warning")
+            hint = (
+                "This archive holds no stories: open a folder of saved pages (.html, .htm, "
+                ".txt) or web-archive files (.warc, .wacz) with --archive PATH."
+            )
+            self.query_one(Reader).compose_placeholder(hint)
+            self.query_one(StoryList).empty_text = hint
 
     def on_main_screen_work_failed(self, message: WorkFailed) -> None:
         """Say what could not be read, and why."""
@@ -494,6 +503,10 @@ class MainScreen(Screen[None]):
         else:
             order = "best first" if self._sort == "relevance" else "newest first"
             self.notify(f"Search hits will be sorted {order}.", markup=False, timeout=3)
+
+    def action_sort_hits(self) -> None:
+        """The palette's sort (allowed while the search bar has focus, unlike the S key)."""
+        self.action_toggle_sort()
 
     def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
         """The list scrolled near the end of its hits: fetch further."""
