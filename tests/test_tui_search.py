@@ -233,11 +233,17 @@ class BuildingIndex(PrefixIndex):
         self.built = False
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
-        for done in range(3):
+        for done in range(1, 4):
             if progress is not None:
                 progress(done, 4)
+            if found is not None:  # stored one by one, oldest first
+                found([self._summaries[-done]])
         self.release.wait(10)
         self.built = True
         self.generation += 1
@@ -269,12 +275,22 @@ async def test_a_search_during_the_first_build_says_so_and_runs_again() -> None:
                 break
         assert "still being built" in status(app)
         assert "No stories match" not in status(app)
+        await pilot.press("escape")  # the stories stored so far are listed as they come
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if len(titles(app)) == 3:
+                break
+        assert titles(app) == ["Campus news", "Council votes", "Pest control study"]
+        await pilot.press(*"council")  # the search bar still has focus
         index.release.set()
         await settle(pilot)
         await pilot.pause(0.3)
         await settle(pilot)
         assert titles(app) == ["Council votes"]
         assert status(app) == "1 of 4 stories"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert titles(app) == TITLES  # newest first, now that the build is done
 
 
 def test_advice_waits_about_six_tenths_of_a_second() -> None:

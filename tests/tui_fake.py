@@ -52,7 +52,11 @@ class FakeIndex:
         self.searches: list[str] = []
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
         """Nothing to do."""
         if progress is not None:

@@ -202,9 +202,15 @@ class StoryIndex:
         self._store, self._searcher = store, searcher
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
-        """Bring the index up to date with the archive (a full build when there is none)."""
+        """Bring the index up to date with the archive (a full build when there is none);
+        during a full build, `found` gets each batch of stories as it is stored (in the order
+        parsed), so a first launch can list them before the build ends."""
         with self._refreshing, file_lock(self._lockfile, _lock_timeout()) as locked:
             with self._lock:
                 self._sync()
@@ -212,7 +218,7 @@ class StoryIndex:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
             files = self.archive.scan(cache=self.location / WARC_SCANS)
-            builder = Builder(self.archive, self._parser, progress, self._closing)
+            builder = Builder(self.archive, self._parser, progress, self._closing, found)
             current = self.location / self._build if self._build else None
             try:
                 if rebuild or self._store is None or current is None or self._broken:

@@ -21,9 +21,14 @@ class StorySource(Protocol):
         ...
 
     def refresh(
-        self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
-        """Bring the index up to date with the archive."""
+        """Bring the index up to date with the archive; a full build hands each batch of new
+        stories to `found` as it goes."""
         ...
 
     def count(self) -> int:

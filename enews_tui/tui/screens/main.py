@@ -98,6 +98,12 @@ class MainScreen(Screen[None]):
         total: int
 
     @dataclass
+    class StoriesFound(Message):
+        """A full build stored these stories (a first launch lists them as they come)."""
+
+        summaries: list[StorySummary]
+
+    @dataclass
     class IndexRefreshed(Message):
         """The index refresh finished; `summaries` is set when the stories changed."""
 
@@ -182,6 +188,8 @@ class MainScreen(Screen[None]):
         self._search_generation = 0
         self._sort: Sort = "relevance"
         self._advice_timer: Timer | None = None
+        #: Stories a first build has stored so far, listed while it runs.
+        self._arrived: list[StorySummary] = []
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
 
@@ -258,8 +266,11 @@ class MainScreen(Screen[None]):
                 last = now
                 self.post_message(self.RefreshProgressed(done, total))
 
+        def found(summaries: list[StorySummary]) -> None:
+            self.post_message(self.StoriesFound(summaries))
+
         try:
-            report = self.index.refresh(rebuild=rebuild, progress=progress)
+            report = self.index.refresh(rebuild=rebuild, progress=progress, found=found)
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
@@ -351,6 +362,19 @@ class MainScreen(Screen[None]):
         bar.show_refresh("Indexing", message.done, message.total)
         if not self._summaries and not bar.query_text:
             bar.show_status(f"Building the index: {message.done:,} of {message.total:,} pages read")
+
+    def on_main_screen_stories_found(self, message: StoriesFound) -> None:
+        """The first build goes on: list its stories as they are stored (newest first once it
+        is done), unless the list already shows the index or a search."""
+        if self._summaries or self.query_one(SearchBar).query_text:
+            return
+        stories_list = self.query_one(StoryList)
+        self._arrived.extend(message.summaries)
+        arrived = list(self._arrived)
+        if len(arrived) == len(message.summaries):
+            stories_list.show(arrived)
+        else:
+            stories_list.extend(arrived, more=0)  # the cursor and scroll stay where they are
 
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
@@ -758,6 +782,9 @@ class MainScreen(Screen[None]):
     def _show_all(self) -> None:
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
+        if not self._summaries and self._arrived:  # a first build: what it stored so far
+            self.query_one(StoryList).show(list(self._arrived))
+            return
         self.query_one(StoryList).show(self._summaries)
         self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
