@@ -70,6 +70,14 @@ async def story(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def people(pilot: Pilot[Any]) -> None:
+    """The contacts directory, one person chosen: the stories naming them."""
+    await pilot.press("p")
+    await settle(pilot)
+    await pilot.press("down", "down")
+    await settle(pilot)
+
+
 async def reading(pilot: Pilot[Any]) -> None:
     """The most common terminal, 80x24: a story found by part of a word, read full-screen."""
     await pilot.press("slash")
@@ -87,6 +95,7 @@ SHOTS: dict[str, tuple[Drive, tuple[int, int]]] = {
     "search": (search, SIZE),
     "story": (story, SIZE),
     "reading-80x24": (reading, (80, 24)),
+    "people": (people, SIZE),
 }
 
 

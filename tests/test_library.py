@@ -199,6 +199,8 @@ def test_library_terms_combine_with_words_dates_and_negation(archive: Archive) -
         result = libsearch.search(index, lib, "is:starred", limit=1)
         assert result.total == 2 and len(result.hits) == 1 and result.query == "is:starred"
         assert result.hits[0].id == "vaccine-trial"  # newest first (2009 before 2008)
+        unread = libsearch.search(index, lib, "is:unread", limit=1)
+        assert unread.total == 3 and [h.id for h in unread.hits] == ["vaccine-trial"]
         with pytest.raises(QueryError):
             libsearch.search(index, lib, "is:flagged")
 
@@ -238,3 +240,27 @@ def test_note_matches_word_starts_folding_case_and_accents() -> None:
     assert libsearch.note_matches("Send the Résumé", "resume")
     assert not libsearch.note_matches("refund", "fund")
     assert libsearch.note_matches("ask Kim about it", "ask kim")
+
+
+def test_filters_follow_the_index_through_a_refresh(archive: Archive) -> None:
+    """A starred story removed from the archive drops out of `is:starred`; put back, it is
+    found again (the id-to-document cache belongs to one state of the index)."""
+    page = archive.root / "vaccine-trial.txt"
+    saved = page.read_bytes()
+    with open_index(archive) as index, open_library(archive) as lib:
+        index.refresh()
+        lib.set_starred("vaccine-trial")
+        assert [h.id for h in libsearch.search(index, lib, "vaccine is:starred").hits] == [
+            "vaccine-trial"
+        ]
+        page.unlink()
+        index.refresh()
+        assert libsearch.search(index, lib, "vaccine is:starred").total == 0
+        assert [h.id for h in libsearch.search(index, lib, "vaccine -is:starred").hits] == [
+            "vaccine-cattle"
+        ]
+        page.write_bytes(saved)
+        index.refresh()
+        assert [h.id for h in libsearch.search(index, lib, "vaccine is:starred").hits] == [
+            "vaccine-trial"
+        ]

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.tui.app import EnewsApp
+from enews_tui.tui.screens import library_keys
 from enews_tui.tui.widgets.contacts import ContactPanel
 from tests.support import SEED
 
@@ -21,6 +22,12 @@ PAGES = Path(__file__).parent / "tui_pages"
 #: The most common terminal, a roomy one, and a wide one.
 SIZES = [(80, 24), (120, 40), (200, 60)]
 SIZE_IDS = ["80x24", "120x40", "200x60"]
+
+
+@pytest.fixture(autouse=True)
+def _no_reading_while_pictured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story previewed for the picture is not marked read however slow the machine is."""
+    monkeypatch.setattr(library_keys, "READ_AFTER", 3600.0)
 
 
 @pytest.fixture

@@ -14,9 +14,16 @@ from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.library import open_library
 from enews_tui.tui.app import EnewsApp
+from enews_tui.tui.screens import library_keys
 from tests.library_pages import write_pages
 
 SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def _no_reading_while_pictured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story previewed for the picture is not marked read however slow the machine is."""
+    monkeypatch.setattr(library_keys, "READ_AFTER", 3600.0)
 
 
 @pytest.fixture

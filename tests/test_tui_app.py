@@ -19,8 +19,9 @@ from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.model import SearchHit
 from enews_tui.paths import state_dir
+from enews_tui.runtime import SWITCH_INTERVAL
 from enews_tui.tui import clipboard
-from enews_tui.tui.app import SWITCH_INTERVAL, EnewsApp
+from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.help import HelpScreen
 from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader

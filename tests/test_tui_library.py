@@ -182,3 +182,174 @@ def test_with_date_and_bars() -> None:
     assert with_date("", "date:2009") == "date:2009"
     assert bar(10, 10, 4) == "████" and bar(1, 10, 4) == "▍" and bar(0, 10, 4) == ""
     assert bar(1, 1000, 4) == "▏"  # one story still shows
+
+
+def row_text(app: EnewsApp, story_id: str) -> str:
+    """The list line showing `story_id`'s title, as the list renders it."""
+    stories = app.main_screen.query_one(StoryList)
+    index = [r.id for r in stories.rows].index(story_id)
+    strip = stories.render_line(index - stories.scroll_offset.y)
+    return "".join(segment.text for segment in strip)
+
+
+def header(app: EnewsApp) -> str:
+    """The header line."""
+    return screen_text(app).splitlines()[0]
+
+
+async def test_reading_marks_read_dims_counts_and_m_toggles(
+    index: StoryIndex, library: Library
+) -> None:
+    """The header counts unread stories; opening one marks it read (kept in the library) and
+    dims its row; m marks it unread again; resting on a story for a few seconds marks it read."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "12 unread" in header(app)
+        stories = app.main_screen.query_one(StoryList)
+        stories.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert library.mark("2010_elections").read
+        assert "11 unread" in header(app)
+        assert app.main_screen.marks["2010_elections"].read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not library.mark("2010_elections").read and "12 unread" in header(app)
+        await pilot.press("escape")
+        stories.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        assert not library.mark("2010_robots").read  # previewed, not yet long enough
+        await pilot.pause(3.3)
+        await settle(pilot)
+        assert library.mark("2010_robots").read and "11 unread" in header(app)
+
+
+async def test_next_unread_star_note_and_list_marks(index: StoryIndex, library: Library) -> None:
+    """u jumps past read stories; f stars (★ in the list, is:starred finds it); a opens the
+    note editor, whose text is saved on leaving (✎ in the list, note:word finds it)."""
+    library.set_read(["2010_elections", "2010_robots"])
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        stories = app.main_screen.query_one(StoryList)
+        stories.focus()
+        assert "10 unread" in header(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert stories.highlighted_id == "2009_dogs"
+        await pilot.press("f")
+        await settle(pilot)
+        assert library.mark("2009_dogs").starred
+        assert row_text(app, "2009_dogs").startswith("★Shelter Dogs")
+        await pilot.press("down", "a")
+        await settle(pilot)
+        area = app.screen.query_one("#note-text")
+        assert app.focused is area
+        await pilot.press(*"Ask about ", "enter", *"the lunch budget")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert library.mark("2009_nutrition").note == "Ask about \nthe lunch budget"
+        assert row_text(app, "2009_nutrition").startswith("✎School Lunch")
+        search = app.main_screen.query_one("#search", Input)
+        search.value = "is:starred"
+        await settle(pilot)
+        assert list_ids(app) == ["2009_dogs"]
+        search.value = "note:budget"
+        await settle(pilot)
+        assert list_ids(app) == ["2009_nutrition"]
+        search.value = "lunch -has:note"
+        await settle(pilot)
+        await pilot.pause(0.7)  # no hits: the list empties once typing pauses
+        assert list_ids(app) == []
+        stories.focus()
+        await pilot.press("f")  # the list is empty: the key acts on the story in the reader
+        await settle(pilot)
+        assert library.mark("2009_nutrition").starred
+
+
+async def test_note_editor_discard_and_export(index: StoryIndex, library: Library) -> None:
+    """ctrl+g leaves the note editor without saving; e exports the story in the reader, with
+    its note and citation, as Markdown in the exports folder."""
+    library.set_note("2010_elections", "First-time voters")
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(StoryList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a", *" changed", "ctrl+g")
+        await settle(pilot)
+        assert library.mark("2010_elections").note == "First-time voters"
+        await pilot.press("e")
+        await settle(pilot)
+        exported = (paths.exports_dir() / "2010_elections.md").read_text("utf-8")
+        assert exported.startswith("# Students Track Elections\n")
+        assert "> First-time voters" in exported and "## Citation" in exported
+
+
+async def test_library_keys_are_typed_in_the_search_bar(
+    index: StoryIndex, library: Library
+) -> None:
+    """m, u, f, a, e, p and t in the search bar are letters of the query."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"muftape")
+        await settle(pilot)
+        assert app.main_screen.query_one("#search", Input).value == "muftape"
+        assert app.screen is app.main_screen and library.marks() == {}
+
+
+async def test_palette_lists_the_library_commands(index: StoryIndex, library: Library) -> None:
+    """The command palette offers the library's actions and the two screens."""
+    from enews_tui.tui.commands import EnewsCommands
+
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = EnewsCommands(app.screen)
+        names = [name for name, _cb, _help in provider._commands()]
+        for wanted in ("Star / unstar", "Edit the note", "Next unread story", "Export the story"):
+            assert wanted in names
+        assert "People: the contacts directory" in names
+        assert "Timeline: stories per year and month" in names
+
+
+async def test_a_star_just_before_quitting_is_saved(index: StoryIndex, library: Library) -> None:
+    """Quitting right after f: the app waits for the write, and the star is in the library."""
+    app = make_app(index, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(StoryList).focus()
+        await pilot.press("f", "q")
+    assert app.main_screen.wait_saved(5.0)
+    assert library.starred() == ["2010_elections"]
+
+
+async def test_hostile_names_and_titles_stay_text_in_the_directory(tmp_path: Path) -> None:
+    """A contact and a title carrying markup and escape sequences show as plain text in the
+    directory (no action runs when clicked, nothing raw reaches the terminal)."""
+    import shutil
+
+    root = write_pages(tmp_path / "hostile-archive")
+    shutil.copy(Path(__file__).parent / "tui_pages" / "2010_hostile.txt", root / "hostile.txt")
+    with (
+        open_index(Archive(root), cache_root=tmp_path / "cache") as ix,
+        open_library(ix.archive) as lib,
+    ):
+        ix.refresh()
+        app = make_app(ix, lib)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            await pilot.press("slash", *"mallory", "enter", "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Eve Mallory" in text and "\x1b" not in text
+            assert "[@click=app.quit]Click Me[/]" in text
+            await pilot.click("#person-stories", offset=(20, 1))
+            await settle(pilot)
+            assert app.is_running and app.screen is app.main_screen

@@ -33,6 +33,8 @@ TITLES = ["Pesticide rules change", "Pest control study", "Council votes", "Camp
         ("council pes", False, "council pes*"),
         ("title:pes", False, "title:pes*"),
         ("date:2008", False, "date:2008"),
+        ("is:starred", False, "is:starred"),  # the library's terms are taken whole
+        ("note:budg", False, "note:budg"),
         ("council AND", False, "council AND"),
         ('"mentor mo', False, '"mentor mo"'),  # a phrase being typed is closed, not an error
         ("2008", False, "2008"),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -35,6 +33,7 @@ from enews_tui.model import (
     Story,
     StorySummary,
 )
+from enews_tui.runtime import collector_paused
 from enews_tui.text import one_line
 
 CURRENT = "CURRENT"
@@ -312,7 +311,7 @@ class StoryIndex:
             if self._store is None or self._searcher is None:
                 searching.check(query)
                 return SearchResult(query=query, total=0, hits=())
-            with _collector_paused():
+            with collector_paused():
                 return searching.search(
                     self._qparser,
                     self._searcher,
@@ -352,18 +351,3 @@ def _make_room(path: Path) -> None:
     """A folder where one of the index's files belongs (a corrupt cache) is removed."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the block: a search decodes ~100k short-lived
-    objects at 100k stories (no cycles among them), and the collections they set off walked
-    every live object (at 100k, over alternating runs, phrase p95 146 -> 128 ms and two words
-    139 -> 135: within this machine's noise for the second)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()

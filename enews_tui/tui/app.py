@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from typing import Any, ClassVar, cast
@@ -12,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
+from enews_tui import runtime
 from enews_tui.archive import Archive
 from enews_tui.library import Library, open_or_memory
 from enews_tui.libsearch import LibraryIndex
@@ -26,10 +26,6 @@ from enews_tui.tui.settings import load_settings, save_setting
 from enews_tui.tui.source import StorySource
 
 DARK, LIGHT = "textual-dark", "textual-light"
-
-
-#: Seconds a thread may hold the interpreter lock while another waits for it.
-SWITCH_INTERVAL = 0.001
 
 
 class EnewsApp(App[int]):
@@ -72,22 +68,20 @@ class EnewsApp(App[int]):
             self.theme = theme
 
     def on_mount(self) -> None:
-        """Searches and refreshes run in threads and hold the interpreter lock for milliseconds
-        at a time: while the app runs, a shorter switch interval (5 ms by default) hands it back
-        to the UI sooner."""
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
+        """A shorter switch interval while the app runs (runtime.py says why); the theme
+        remembered when it changes; the library's notice, if any."""
+        self._switch_interval = runtime.shorten_switch_interval()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.library_notice:
+            self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
 
     def _remember_theme(self, theme: Any) -> None:
         """Keep the theme chosen (ctrl+t, the palette) for the next launch."""
         save_setting("theme", self.theme)
-        if self.library_notice:
-            self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         """The process's own switch interval again."""
-        sys.setswitchinterval(self._switch_interval)
+        runtime.restore_switch_interval(self._switch_interval)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
@@ -168,12 +162,12 @@ def run_app(archive: Archive) -> int:
         app = EnewsApp(archive, cast(StorySource, opening))
         app.run()
         code = app.return_code or 0
+        main = getattr(app, "main_screen", None)
+        if main is not None:
+            main.wait_saved(5.0)  # marks made just before quitting are committed first
+        app.library.close()
         if app.refreshing:
-            # A refresh thread cannot be interrupted and a big build takes minutes: leave now.
-            # The index is built to survive a kill (new builds are renamed into place).
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            runtime.leave_now(code)  # without waiting for the refresh thread
     finally:
         opening.close()
     return code

@@ -33,6 +33,19 @@ class EnewsCommands(Provider):
                 "Best first or newest first (S)",
             ),
             (
+                "Mark read / unread",
+                partial(run, "screen.toggle_read"),
+                "The story in the reader, or under the cursor (m)",
+            ),
+            ("Next unread story", partial(run, "screen.next_unread"), "Jump to it (u)"),
+            ("Star / unstar", partial(run, "screen.toggle_star"), "Find stars with is:starred (f)"),
+            ("Edit the note", partial(run, "screen.edit_note"), "A note on the story (a)"),
+            (
+                "Export the story",
+                partial(run, "screen.export_story"),
+                "As Markdown with its citation, to the exports folder (e)",
+            ),
+            (
                 "Open the archived page in a browser",
                 partial(run, "screen.open_archived"),
                 "The story's replay URL, else its original address (copied if no browser opens)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import logging
 import re
+import weakref
 from collections.abc import Collection
 from itertools import compress
 from typing import Literal, NamedTuple
@@ -179,12 +180,23 @@ class _DocFilter(NamedTuple):
 _NO_FILTER = _DocFilter()
 
 
+#: Story id -> document number (None: not indexed), remembered per searcher: a lookup costs
+#: ~50 us, and `is:unread` asks for every read story at each keystroke.
+_DOCNUMS: weakref.WeakKeyDictionary[Searcher, dict[str, int | None]] = weakref.WeakKeyDictionary()
+
+
 def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None:
     """The document numbers of the stories `ids` (those in the index)."""
     if ids is None:
         return None
-    found = (searcher.document_number(id=i) for i in ids)
-    return {d for d in found if d is not None}
+    known = _DOCNUMS.setdefault(searcher, {})
+    found: set[int] = set()
+    for i in ids:
+        if i not in known:
+            known[i] = searcher.document_number(id=i)
+        if (d := known[i]) is not None:
+            found.add(d)
+    return found
 
 
 def _ranked_fast(
@@ -286,9 +298,22 @@ def _everything(
     without: Collection[str] = (),
 ) -> SearchResult:
     """A blank query: every story (or every one the id filters keep), newest first."""
-    if only is not None or without:
+    if only is None and without:
+        # `is:unread`: the first stories of the list, past the denied ones (never the whole
+        # list), and the total from how many of the denied the store holds.
         deny = set(without)
-        kept = [s for s in store.summaries() if (only is None or s.id in only) and s.id not in deny]
+        present = len(store.summaries_of(list(deny)))
+        reach = None if limit is None else max(limit, 0) + len(deny)
+        rows = [r for r in store.ordered(reach) if r[0] not in deny]
+        rows = rows if limit is None else rows[: max(limit, 0)]
+        hits = tuple(SearchHit(i, t, d, 0.0, _lead(ld) if snippets else "") for i, t, d, ld in rows)
+        return SearchResult(text, store.count() - present, hits)
+    if only is not None:
+        deny = set(without)
+        # A few starred or noted stories: read by id, in the list's order.
+        kept = [
+            s for s in sorted(store.summaries_of(list(only)), key=_newest_first) if s.id not in deny
+        ]
         shown = kept if limit is None else kept[: max(limit, 0)]
         heads = store.heads([s.id for s in shown], text=snippets) if snippets else {}
         leads = {i: _lead(head[2]) for i, head in heads.items()}
@@ -299,6 +324,12 @@ def _everything(
         for i, t, d, lead in store.ordered(limit)
     )
     return SearchResult(text, store.count(), hits)
+
+
+def _newest_first(summary: StorySummary) -> tuple[int, str]:
+    """The story store's list order: newest first, undated last, then by id."""
+    date = summary.date
+    return (-(date.year * 10000 + date.month * 100 + date.day) if date else 0, summary.id)
 
 
 def _lead(text: str) -> str:

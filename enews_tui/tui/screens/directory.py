@@ -62,11 +62,12 @@ def matches(entry: DirectoryEntry, words: Sequence[str]) -> bool:
 
 def _entry_prompt(entry: DirectoryEntry) -> Content:
     """`Kim Thurler` bold, its organization, and how many stories name it."""
-    name = Content(sanitize_line(entry.name)).stylize("bold")
+    name = sanitize_line(entry.name)
     org = f", {sanitize_line(entry.organization)}" if entry.organization else ""
     n = len(entry.stories)
-    count = Content(f"  {n} stor{'y' if n == 1 else 'ies'}").stylize("$text-muted")
-    return Content.assemble(name, org, count)
+    head = f"{name}{org}  "  # the gap ends this run: a run opening with spaces loses them in SVG
+    text = Content(head + f"{n} stor{'y' if n == 1 else 'ies'}")
+    return text.stylize("bold", 0, len(name)).stylize("$text-muted", len(head))
 
 
 def _card(entry: DirectoryEntry) -> Content:
@@ -241,7 +242,7 @@ class DirectoryScreen(Screen[str | None]):
             title = sanitize_line(summary.title) if summary else story_id
             when = summary.date.isoformat() if summary and summary.date else "----------"
             options.append(
-                Option(Content.assemble((when, "$text-muted"), "  ", title), id=f"s:{story_id}")
+                Option(Content.assemble((f"{when}  ", "$text-muted"), title), id=f"s:{story_id}")
             )
         stories.add_options(options)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -16,17 +15,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from enews_tui import runtime
 from enews_tui.model import Contact, QueryError, RefreshReport, SearchResult, Story, StorySummary
 from enews_tui.render import format_contacts, story_count
 from enews_tui.text import one_line, sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
 from enews_tui.tui.clipboard import copy_native, save_copy
+from enews_tui.tui.screens.library_keys import LIBRARY_BINDINGS, LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
@@ -50,8 +50,9 @@ ADVICE_DELAY = 0.6
 Sort = Literal["relevance", "date"]
 
 
-class MainScreen(Screen[None]):
-    """Browse, search, read and copy contacts.
+class MainScreen(LibraryScreen):
+    """Browse, search, read and copy contacts; read state, stars, notes and export come with
+    `LibraryScreen`.
 
     The layout follows the terminal: the size classes below land on this screen, and
     `app.tcss` places the panes for each; Python flips only `-reading` (a story is open to
@@ -82,6 +83,7 @@ class MainScreen(Screen[None]):
         Binding("C", "copy_all", "Copy all", show=False),
         Binding("i", "toggle_contacts", "Contacts", show=False),
         Binding("S", "toggle_sort", "Sort", show=False),
+        *LIBRARY_BINDINGS,
     ]
 
     @dataclass
@@ -513,9 +515,9 @@ class MainScreen(Screen[None]):
         if not self._query:
             title = "Stories · newest first"
         elif self._sort == "date":
-            title = "Hits · newest first (S: best first)"
+            title = "Hits · newest first"
         else:
-            title = "Hits · best first (S: newest first)"
+            title = "Hits · best first"
         self.query_one(StoryList).border_title = title
 
     def action_toggle_sort(self) -> None:
@@ -565,6 +567,7 @@ class MainScreen(Screen[None]):
         if self._focus_reader_on_load:
             reader.focus()
             self.query_one(StoryList).follow(message.story_id)  # the list follows the story
+        self.library_story_shown(message.story.id, opened=self._focus_reader_on_load)
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to, on one short line."""
@@ -649,6 +652,13 @@ class MainScreen(Screen[None]):
         """Go to the search bar (at once, not later: keys typed right after `/` belong to it)."""
         self._leave_reading()
         self.set_focus(self.query_one("#search", Input))
+
+    def marks_changed(self) -> None:
+        """The unread count, and the list's marks."""
+        super().marks_changed()
+        stories = self.query_one(StoryList)
+        stories.marks = self.marks
+        stories.refresh()
 
     def open_story(self, story_id: str) -> None:
         """Open `story_id` in the reader (from another screen: the directory)."""
@@ -771,13 +781,8 @@ class MainScreen(Screen[None]):
         """Every story, as the index now holds them."""
         replacing = bool(self._summaries)
         self._summaries = summaries
-        # The rows (and the open index) live until the next refresh: frozen, the cyclic
-        # collector stops walking them in every full collection, a 60 ms stall in the middle of
-        # typing at 100k stories. What a refresh left behind is collected once, here.
-        if replacing:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
+        self.library_stories([s.id for s in summaries])
+        runtime.freeze_long_lived(replacing)  # the rows live until the next refresh
 
     def _show_all(self) -> None:
         """Every story, newest first (the empty query), with no marks."""

@@ -29,6 +29,11 @@ DEBOUNCE = 0.15
 PREFIX_MIN = 3
 #: Words of the query language that are not search words.
 OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+#: Fields whose words can stand for their starts (`title:pes*`); others (`date:`, the
+#: library's `is:`, `has:`, `note:`) take their value whole.
+PREFIX_FIELDS = frozenset(
+    {"title", "teaser", "body", "byline", "author", "dateline", "contacts", "contact"}
+)
 _LAST_WORD = re.compile(r"(?:^|[\s(])(?:(\w+):)?(\w+)$")
 
 
@@ -47,7 +52,7 @@ def as_typed(text: str, finished: bool) -> str:
     field, word = match.group(1), match.group(2)
     if len(word) < PREFIX_MIN or word in OPERATORS or word.isdigit():
         return query
-    if field is not None and field.lower() == "date":
+    if field is not None and field.lower() not in PREFIX_FIELDS:
         return query
     return query + "*"
 

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from enews_tui.model import SearchHit, StorySummary
+from enews_tui.model import Mark, SearchHit, StorySummary
 from enews_tui.text import sanitize, sanitize_line
 
 Row = StorySummary | SearchHit
@@ -135,6 +135,8 @@ class StoryList(ScrollView, can_focus=True):
         "story-list--mark",
         "story-list--snippet",
         "story-list--more",
+        "story-list--read",
+        "story-list--flag",
     }
 
     @dataclass
@@ -168,6 +170,9 @@ class StoryList(ScrollView, can_focus=True):
         self._asked_at = -1  # how many rows were loaded when more were last asked for
         #: What the list says while it has no rows (set by the screen: an empty archive).
         self.empty_text = ""
+        #: The reader's library marks by story id: read rows are dimmed, starred and noted
+        #: ones carry a mark (set by the screen; `refresh()` after changing it).
+        self.marks: Mapping[str, Mark] = {}
 
     @property
     def rows(self) -> Sequence[Row]:
@@ -306,8 +311,9 @@ class StoryList(ScrollView, can_focus=True):
     def _title_line(
         self, row: Row, width: int, base: Style, mark: Style, part: int, whole: bool
     ) -> Strip:
-        """` title ……… 2008-07-23`, the title's search terms marked; line `part` of the
-        whole title when `whole` (the cursor's row), else the title cut to fit."""
+        """`★title ……… 2008-07-23`, the title's search terms marked, a star or a note's mark in
+        front (dimmed once read); line `part` of the whole title when `whole` (the cursor's
+        row), else the title cut to fit."""
         compact = self._compact
         date = date_text(row.date, compact) if part == 0 else ""
         if compact and self._line_height == 2:
@@ -321,7 +327,12 @@ class StoryList(ScrollView, can_focus=True):
             marks = [(a - start, b - start) for a, b in marks if b > start and a < end]
         else:
             shown = fit_title(text, room)
-        title = Strip([Segment(" ", base), *_marked(shown, marks, base, mark)])
+        flag_style = base + self.get_component_rich_style("story-list--flag", partial=True)
+        library = self.marks.get(row.id)
+        if library is not None and library.read:
+            base = base + self.get_component_rich_style("story-list--read", partial=True)
+        flag = row_flag(library) if part == 0 else " "
+        title = Strip([Segment(flag, flag_style), *_marked(shown, marks, base, mark)])
         title = title.adjust_cell_length(room + 1, base)
         date_style = base + self.get_component_rich_style("story-list--date", partial=True)
         date_width = max(0, width - room - 2)
@@ -379,6 +390,13 @@ class StoryList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """The last row."""
         self.cursor = len(self._rows) - 1
+
+
+def row_flag(mark: Mark | None) -> str:
+    """The one-cell mark in front of a title: `★` starred, `✎` with a note, else a space."""
+    if mark is None:
+        return " "
+    return "★" if mark.starred else "✎" if mark.note else " "
 
 
 def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
