@@ -602,3 +602,23 @@ def test_a_story_opens_while_a_search_runs(
         searching_thread.join()
     assert results == [3]
     assert index.story("nope") is None
+
+
+def test_a_cancelled_refresh_stops_and_keeps_nothing_half_done(tmp_path: Path) -> None:
+    """A refresh told to stop (the app cancelling its worker) stops between runs of files: no
+    partial build is kept, and the next refresh builds everything."""
+    root = tmp_path / "archive"
+    for n in range(100):
+        write_story(root, make_story(f"s{n:03d}", f"Story {n}", ("harbor",)))
+    stop = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal stop
+        stop = stop or done > 0
+
+    with open_index(Archive(root), parser=json_parser) as ix:
+        report = ix.refresh(progress=progress, cancelled=lambda: stop)
+        assert report.notices == ("the index refresh was stopped",)
+        assert ix.count() == 0
+        assert ix.refresh().indexed == 100
+        assert ix.search("harbor").total == 100

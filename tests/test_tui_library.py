@@ -300,6 +300,12 @@ async def test_library_keys_are_typed_in_the_search_bar(
         await settle(pilot)
         assert app.main_screen.query_one("#search", Input).value == "muftape"
         assert app.screen is app.main_screen and library.marks() == {}
+        footer = screen_text(app).splitlines()[-1]
+        assert " Star " not in footer and " People " not in footer  # not offered while typing
+        app.main_screen.query_one(StoryList).focus()
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert " Star " in footer and " Note " in footer
 
 
 async def test_palette_lists_the_library_commands(index: StoryIndex, library: Library) -> None:

@@ -239,6 +239,7 @@ class BuildingIndex(PrefixIndex):
         *,
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
         found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
         for done in range(1, 4):

@@ -56,6 +56,7 @@ class FakeIndex:
         *,
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
         found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
         """Nothing to do."""

@@ -106,9 +106,11 @@ class EnewsApp(App[int]):
             self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The directory and the timeline open from the main screen (not over each other)."""
+        """The directory and the timeline open from the main screen (not over each other), and
+        not from the search bar, where p and t are letters."""
         if action in {"people", "timeline"}:
-            return self.screen is getattr(self, "main_screen", None)
+            main = getattr(self, "main_screen", None)
+            return self.screen is main and not isinstance(self.focused, Input)
         return True
 
     def action_people(self) -> None:

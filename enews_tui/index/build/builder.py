@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import index as windex
 
@@ -53,6 +53,13 @@ def _cancel(writer: Writer) -> None:
         pass
 
 
+class Stop(Protocol):
+    """What tells a refresh to stop (a threading.Event, or anything answering the same)."""
+
+    def is_set(self) -> bool:
+        """Whether to stop now."""
+
+
 class Cancelled(Exception):
     """The index was closed while a refresh ran: the work stops, nothing half-done is kept."""
 
@@ -65,7 +72,7 @@ class Builder:
         archive: Archive,
         parser: Parser | None,
         progress: Callable[[int, int], None] | None,
-        cancel: threading.Event | None = None,
+        cancel: Stop | None = None,
         found: Callable[[list[StorySummary]], None] | None = None,
     ) -> None:
         self.archive = archive

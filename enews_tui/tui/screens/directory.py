@@ -22,9 +22,8 @@ from textual.worker import get_current_worker
 
 from enews_tui import paths
 from enews_tui.model import DirectoryEntry, StorySummary
-from enews_tui.text import sanitize_line
+from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.clipboard import copy_native, save_copy
-from enews_tui.tui.widgets.search_bar import reason
 
 #: Entries listed at most at once (the count says how many matched).
 MAX_SHOWN = 2000
@@ -161,7 +160,7 @@ class DirectoryScreen(Screen[str | None]):
             entries = self.index.contacts()
             titles = {s.id: s for s in self.index.summaries()}
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.Failed(reason(exc)))
+            self.post_message(self.Failed(one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(entries, titles))

@@ -21,7 +21,14 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from enews_tui import runtime
-from enews_tui.model import Contact, QueryError, RefreshReport, SearchResult, Story, StorySummary
+from enews_tui.model import (
+    Contact,
+    QueryError,
+    RefreshReport,
+    SearchResult,
+    Story,
+    StorySummary,
+)
 from enews_tui.render import format_contacts, story_count
 from enews_tui.text import one_line, sanitize, sanitize_line
 from enews_tui.tui.browser import open_in_browser, story_address
@@ -194,6 +201,8 @@ class MainScreen(LibraryScreen):
         self._arrived: list[StorySummary] = []
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
+        #: The generation of the query being searched (read by the search threads).
+        self._search_generation = 0
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
@@ -245,18 +254,21 @@ class MainScreen(LibraryScreen):
     def refresh_index(self, rebuild: bool = False) -> None:
         """Bring the index up to date, reporting progress; the old list stays usable meanwhile.
 
-        The refresh itself runs on a daemon thread that this worker waits for: a full build can
-        take minutes and cannot be interrupted, and quitting must not wait for it (the app then
-        exits at once; the index survives that like a kill).
+        The refresh itself runs on a daemon thread that this worker waits for: cancelling the
+        worker stops the refresh at its next run of files, and quitting never waits for it (a
+        worker's thread would hold up the exit; a build's last step, its commit, cannot be
+        interrupted; the index survives an exit during it like a kill).
         """
         self.refreshing = True
         worker = get_current_worker()
-        done = threading.Thread(target=self._refresh, args=(rebuild,), daemon=True)
+        stop = threading.Event()
+        done = threading.Thread(target=self._refresh, args=(rebuild, stop.is_set), daemon=True)
         done.start()
         while done.is_alive() and not worker.is_cancelled:
             done.join(0.1)
+        stop.set()
 
-    def _refresh(self, rebuild: bool) -> None:
+    def _refresh(self, rebuild: bool, cancelled: Callable[[], bool]) -> None:
         """The refresh proper (on its own daemon thread); results come back as messages."""
         before = self.index.generation
         last = 0.0
@@ -272,7 +284,9 @@ class MainScreen(LibraryScreen):
             self.post_message(self.StoriesFound(summaries))
 
         try:
-            report = self.index.refresh(rebuild=rebuild, progress=progress, found=found)
+            report = self.index.refresh(
+                rebuild=rebuild, progress=progress, cancelled=cancelled, found=found
+            )
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
@@ -633,10 +647,10 @@ class MainScreen(LibraryScreen):
         status.set_class(not hits, "-empty")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Letter keys belong to the search bar while it has focus."""
+        """Letter keys belong to the search bar while it has focus (the library's too)."""
         if action in _LETTER_ACTIONS:
             return not isinstance(self.focused, Input)
-        return True
+        return super().check_action(action, parameters)
 
     def on_resize(self, event: events.Resize) -> None:
         """The contact panel folds where the screen is short (unless the user chose); the

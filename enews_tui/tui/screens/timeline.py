@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from enews_tui.model import StorySummary
-from enews_tui.tui.widgets.search_bar import reason
+from enews_tui.text import one_line
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -137,7 +137,7 @@ class TimelineScreen(Screen[str | None]):
         try:
             counts = Counts.of(self.index.summaries())
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            self.post_message(self.Failed(reason(exc)))
+            self.post_message(self.Failed(one_line(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(counts))

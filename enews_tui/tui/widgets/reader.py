@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from enews_tui.model import Story, StorySummary
-from enews_tui.render import story_date_line
+from enews_tui.render import byline_line, story_date_line
 from enews_tui.text import sanitize, sanitize_line
 from enews_tui.tui.widgets.story_list import term_spans, terms_pattern
 
@@ -120,7 +120,7 @@ class Reader(VerticalScroll, can_focus=True):
             body = body[:MAX_BLOCKS]
             body += [("\n\n".join(t for t, _c in run), "reader-paragraph") for run in runs]
         widgets.extend(block(text, classes) for text, classes in body)
-        if story.byline and (line := _byline_text(story)):
+        if story.byline and (line := byline_line(story)):
             widgets.append(block(line, "reader-byline"))
         if story.url:  # shown as text: archived links are never opened by the app
             source = Content(f"Source: {sanitize_line(story.url)}")
@@ -224,12 +224,3 @@ class Reader(VerticalScroll, can_focus=True):
         event.stop()
         if event.option.id:
             self.post_message(self.RelatedChosen(event.option.id))
-
-
-def _byline_text(story: Story) -> str:
-    """`Profile by Kaitlin Melanson, Web Communications`."""
-    b = story.byline
-    if b is None:
-        return ""
-    who = " ".join(x for x in (b.kind, "by" if b.kind and b.author else None, b.author) if x)
-    return ", ".join(x for x in (who, b.organization) if x)
