@@ -72,6 +72,21 @@ def size_rows(r: dict[str, Any]) -> list[Row]:
             ratio(a_rate, f_rate),
         )
     )
+    generic = b.get("generic")
+    g_rate = _rate(generic)
+    pages = _get(generic or {}, "pages")
+    stories = _get(generic or {}, "indexed")
+    rows.append(
+        (
+            f"full build, generic news pages (4 layouts, {num(pages, 0)} pages, "
+            f"{num(stories, 0)} read as stories), stories/s (vs Whoosh 2-proc)",
+            num(g_rate),
+            num(w2_rate),
+            ratio(g_rate, w2_rate),
+            num(f_rate),
+            ratio(g_rate, f_rate),
+        )
+    )
     rows.append(
         (
             "full build, stories/s (vs Whoosh default writer)",

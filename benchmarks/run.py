@@ -30,6 +30,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 from benchmarks import launch
 from benchmarks.baselines import write_documents
 from benchmarks.generate import generate, make_story, write_story
+from benchmarks.generic import generate_generic
 from benchmarks.measure import PhaseResult, run_phase
 from benchmarks.report import table
 
@@ -37,6 +38,10 @@ DEFAULT_WORKDIR = Path(__file__).resolve().parent / "corpus"
 #: Each Whoosh query is stopped after this many seconds and counted at it (a Whoosh prefix
 #: query takes seconds at 10k stories and minutes at 100k: uncapped, a full run takes hours).
 WHOOSH_CAP = 2.0
+#: The second corpus (generic news pages, four layouts) is this share of the first, at least
+#: GENERIC_MIN pages: enough for a rate, cheap in the quick CI run.
+GENERIC_SHARE = 10
+GENERIC_MIN = 100
 #: Above this many stories the baselines run the first BIG_BASELINE_QUERIES queries of each kind.
 BIG_SIZE = 20_000
 BIG_BASELINE_QUERIES = 50
@@ -133,6 +138,19 @@ def bench_size(size: int, opts: argparse.Namespace) -> dict[str, Any]:
     project = {"archive": str(corpus), "cache": str(xdg / "enews-tui"), "size": size}
     try:
         r["build"]["app"] = app = phase(r, "enews-tui full build", "build", project)
+        generic_count = max(GENERIC_MIN, size // GENERIC_SHARE)
+        generic = opts.workdir / f"generic-seed{seed}-{generic_count}"
+        generate_generic(generic, generic_count, seed)
+        generic_project = {
+            "archive": str(generic),
+            "cache": str(tmp / "xdg-generic" / "enews-tui"),
+            "size": generic_count,
+        }
+        r["build"]["generic"] = phase(
+            r, "enews-tui full build, generic pages", "build", generic_project
+        )
+        if r["build"]["generic"]:
+            r["build"]["generic"]["pages"] = generic_count
         r["refresh_unchanged"] = phase(r, "refresh, unchanged", "refresh", project)
         touched = touch_percent(corpus, size, seed, 0.01, revision=1)
         try:

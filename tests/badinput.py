@@ -200,6 +200,7 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
     noise = bytes(rng.getrandbits(8) for _ in range(64 * 1024))
     good = story_text(9001).encode()
     html = story_html(9002).encode()
+    generic_head = b"<!doctype html><html><head><title>Bridge | Valley News</title></head><body>"
     utf16 = story_text(9003, title="Wide Characters Story").encode
     bad: dict[str, tuple[str, Callable[[Path], object]]] = {
         "bad/empty.html": ("empty file", lambda p: p.write_bytes(b"")),
@@ -339,6 +340,62 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             _write_text(good),
         ),
         "bad/new\nline.txt": ("a file name with a newline", _write_text(good)),
+        # The general path (pages of other sites: lxml, trafilatura, JSON-LD, meta tags).
+        "bad/generic-soup.html": (
+            "7 MB of generic news markup (no E-News stamp), just under the read cap",
+            lambda p: _write_repeated(
+                p,
+                generic_head,
+                b"<div><p>Some <b>text</b> at <a href='/x'>a link</a>.</p></div>",
+                7 * 1024 * 1024,
+                b"",
+            ),
+        ),  # fmt: skip
+        "bad/generic-paragraphs.html": (
+            "a generic story of 20,000 paragraphs",
+            lambda p: p.write_bytes(
+                generic_head + b"<p>One more sentence of the story.</p>" * 20_000
+            ),
+        ),
+        "bad/json-ld-deep.html": (
+            "JSON-LD nested 100,000 deep",
+            lambda p: p.write_bytes(
+                generic_head.replace(
+                    b"</title>",
+                    b"</title><script type='application/ld+json'>"
+                    + b"[" * 100_000
+                    + b"]" * 100_000
+                    + b"</script>",
+                    1,
+                )
+                + _generic_paragraphs()
+            ),
+        ),  # fmt: skip
+        "bad/json-ld-many.html": (
+            "5,000 JSON-LD scripts and 5,000 meta tags",
+            lambda p: p.write_bytes(
+                generic_head.replace(
+                    b"</title>",
+                    b"</title>"
+                    + (
+                        b'<script type="application/ld+json">{"@type":"NewsArticle","headline":"'
+                        b'x\\u001b[2J","datePublished":"2004-99-99"}</script>'
+                        b'<meta property="article:published_time" content="not a date">'
+                    )
+                    * 5000,
+                    1,
+                )
+                + _generic_paragraphs()
+            ),
+        ),  # fmt: skip
+        "bad/generic-noise-meta.html": (
+            "a generic page whose metadata is control characters and escapes",
+            lambda p: p.write_bytes(
+                b'<html><head><title>\x1b]0;PWNED\x07 | \x9b2J</title><meta property="og:title" '
+                b'content="&#27;[31mRed"><meta name="author" content="&#7;&#27;]52;c;x&#7;">'
+                b"</head><body><h1>&#27;[31mRed</h1>" + _generic_paragraphs() + b"</body></html>"
+            ),
+        ),
     }
     if big:
         bad["bad/huge.html"] = (
@@ -346,6 +403,15 @@ def _bad_inputs(seed: int, big: bool) -> dict[str, tuple[str, Callable[[Path], o
             lambda p: _write_repeated(p, html[:200], b"<p>filler text here</p>\n", HUGE_BYTES, b""),
         )
     return bad
+
+
+def _generic_paragraphs() -> bytes:
+    """Three paragraphs of plain prose, enough for the general path to call it a story."""
+    text = (
+        "The council met on Tuesday night and voted to repair the old bridge over the river, "
+        "which has been closed to cars since a storm damaged it in the spring."
+    )
+    return f"<p>{text}</p>".encode() * 3
 
 
 def _deep_story(path: Path) -> None:

@@ -9,8 +9,11 @@ import hashlib
 from pathlib import Path
 
 from benchmarks.generate import documents, generate, make_story, story_path
+from benchmarks.generic import LAYOUTS, generate_generic, generic_path, render_generic
 from benchmarks.queries import KINDS, make_queries
+from benchmarks.score_extract import word_f1
 from benchmarks.verify import verify
+from enews_tui.extract import parse_story
 
 COUNT = 20
 
@@ -50,3 +53,23 @@ def test_queries_are_deterministic_and_cover_every_kind() -> None:
     assert first == second
     assert set(first) == set(KINDS)
     assert all(len(first[kind]) == 5 for kind in KINDS)
+
+
+def test_generic_pages_read_back_as_their_stories(tmp_path: Path) -> None:
+    """The second corpus: every layout is used, and each page reads as its story (title, date,
+    every paragraph), so its build rate measures real extraction, not refusals."""
+    root = tmp_path / "generic"
+    assert generate_generic(root, 8, seed=3)
+    assert not generate_generic(root, 8, seed=3), "a complete corpus is not written again"
+    layouts = set()
+    for index in range(8):
+        story = make_story(3, index)
+        layout, _ = render_generic(story)
+        layouts.add(layout)
+        got = parse_story(generic_path(root, index).read_bytes(), "page.html")
+        assert (got.title, got.date) == (story.title, story.date), layout
+        body = "\n".join(p for s in got.sections for p in s.paragraphs)
+        want = "\n".join(p for _, paragraphs in story.sections for p in paragraphs)
+        assert word_f1(body, want) > 0.99, layout
+        assert b"E-News" not in generic_path(root, index).read_bytes()
+    assert layouts == {name for name, _ in LAYOUTS}

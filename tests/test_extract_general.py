@@ -1,5 +1,6 @@
-"""The general path, table-driven: news pages of other sites in many layouts and eras, each beside
-the Story it must give (`name.json`, in the `show --json` shape), or the reason it is refused."""
+"""Table-driven extraction: news pages of other sites in many layouts and eras (`general/`) and the
+E-News site's own variations (`enews/`), each beside the Story it must give (`name.json`, in the
+`show --json` shape), or the reason it is refused."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from enews_tui.model import Contact, NotAStory
 from enews_tui.serialize import story_to_dict
 
 GENERAL = Path(__file__).parent / "fixtures" / "pages" / "general"
-PAGES = sorted(GENERAL.glob("*.html"))
+ENEWS = GENERAL.parent / "enews"
+PAGES = sorted(p for folder in (GENERAL, ENEWS) for p in folder.iterdir() if p.suffix != ".json")
 #: Fields the page alone does not decide (the file it came from) or the index adds.
 _NOT_FROM_THE_PAGE = ("id", "source", "related", "archived", "read", "starred", "note")
 
@@ -30,7 +32,7 @@ def expected(page: Path) -> dict[str, Any]:
 
 def test_every_page_has_its_expected_story() -> None:
     """No fixture without an expectation, and the table covers the layouts it claims."""
-    assert len(PAGES) >= 10
+    assert len(PAGES) >= 14
     assert all(p.with_suffix(".json").exists() for p in PAGES)
     refused = [p for p in PAGES if "refused" in expected(p)]
     assert 2 <= len(refused) < len(PAGES) - 6
@@ -73,6 +75,15 @@ FURNITURE = (
     "Media contact",
     "For more information",
     "Back to News",
+    "Watch video",
+    "RELATED",
+    "Sign up",
+    "Comments (",
+    "Most Popular",
+    "Facebook",
+    "Diplomat Comes Home",
+    "Stories by School",
+    "E-News Archives",
 )
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -230,6 +231,80 @@ def test_extractor_on_generated_html(page: tuple[bytes, str]) -> None:
 def test_extractor_on_generated_text_saves(page: tuple[bytes, str]) -> None:
     """Random text saves never escape the extractor's contract."""
     _parse(*page)
+
+
+#: Pieces of news pages of other sites, so generated pages take the general path (lxml,
+#: trafilatura, meta tags, JSON-LD) and reach its branches: titles, bylines, dates, contacts.
+_GENERAL_FRAGMENTS = [
+    '<meta property="og:title" content="Council Votes | Valley News">',
+    '<meta property="article:published_time" content="2004-06-03T10:00:00Z">',
+    '<meta name="author" content="Jane Doe">',
+    '<meta name="author" content="http://example.com/jane">',
+    '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
+    '"datePublished":"2004-06-03","author":[{"name":"A B"},"C D",7,null]}</script>',
+    '<script type="application/ld+json">{"@graph":[{"@type":["Article"],"author":{}}]}</script>',
+    '<script type="application/ld+json">[[[{"@type":"Article"</script>',
+    '<time datetime="2004-13-45">June 3, 2004</time>',
+    "<h1>Council Votes to Fix the Bridge</h1>",
+    "<p>By Jane Doe, Staff Writer</p>",
+    "<p>Posted by Lisa Wong on March 5, 2009</p>",
+    "<p>June 3, 2004</p>",
+    "<p><b>BOSTON --</b> The council met on Tuesday night and voted to repair the bridge, "
+    "which has been closed since a storm damaged it in the spring.</p>",
+    "<p>MURFREESBORO, Tenn. (June 3, 2004) — Students won.</p>",
+    "<p>CONTACT: Gina Fann, 615-898-2449, gfann@midstate.edu</p>",
+    "<p>EDITORIAL CONTACTS:<br>Dana Whitfield<br>(617) 627-3175<br>d@alder.edu</p>",
+    "<p>For more information, contact Tom Alvarez at (312) 555-0187 or t@lake.edu.</p>",
+    "<p>Contacts: Jane Doe, 617-555-0100; John Roe, 617.555.0101</p>",
+    "<p>###</p>",
+    "<p>Advertisement</p>",
+    "<h3>3 Responses to this post</h3>",
+    "<h2>A Long Road</h2>",
+    "<ul><li><a href='/a'>Headline one about the city</a></li><li><a href='/b'>Two</a></li></ul>",
+    "<figure><img alt='A photo'><figcaption>Photo by Lee Park</figcaption></figure>",
+    "<p>The council met on Tuesday night and voted to repair the old bridge over the river, "
+    "which has been closed to cars since a storm damaged it in the spring.</p>",
+    "<title>Bridge | Valley News</title>",
+]
+_GENERAL_PAGES = sorted((Path(__file__).parent / "fixtures" / "pages" / "general").glob("*.html"))
+
+
+@st.composite
+def general_pages(draw: st.DrawFn) -> tuple[bytes, str]:
+    """Generated pages of other sites: fixture pages cut and spliced, news fragments, noise."""
+    parts = draw(st.lists(st.one_of(st.sampled_from(_GENERAL_FRAGMENTS), _NODES), max_size=12))
+    if draw(st.booleans()):
+        page = draw(st.sampled_from(_GENERAL_PAGES)).read_bytes().decode("utf-8", "replace")
+        a = draw(st.integers(0, len(page)))
+        b = draw(st.integers(a, len(page)))
+        parts.insert(draw(st.integers(0, len(parts))), page[a:b])
+    text = "<html><head>" + "".join(parts)
+    encoding = draw(_ENCODINGS)
+    raw = text.encode(encoding, errors="surrogatepass" if "utf" in encoding else "replace")
+    return raw, draw(st.sampled_from(["page.html", "page.htm", "page"]))
+
+
+@FUZZ
+@given(general_pages())
+def test_extractor_on_generated_news_pages_of_other_sites(page: tuple[bytes, str]) -> None:
+    """Pages for the general path never escape the extractor's contract."""
+    _parse(*page)
+
+
+def test_mangled_general_fixtures_only_raise_page_errors() -> None:
+    """Every general fixture cut, spliced and re-encoded: a Story or a clean PageError."""
+    step = 0
+    for path in _GENERAL_PAGES:
+        raw = path.read_bytes()
+        for cut in range(0, len(raw), max(1, len(raw) // 12)):
+            step += 1
+            mangled = raw[:cut] + bytes([step % 256]) * (step % 5) + raw[cut + step % 40 :]
+            try:
+                story = parse_story(mangled, "page.html")
+            except PageError as exc:
+                assert str(exc).strip() and "\n" not in str(exc)
+                continue
+            _check_story(story, "page.html")
 
 
 @FUZZ

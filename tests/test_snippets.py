@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enews_tui.index.engine.schema import WORD, fold
+from enews_tui.index.engine.schema import WORD, fold, glued_parts
 from enews_tui.index.query.parser import Terms
 from enews_tui.index.query.snippets import (
     _MAX_MATCHES,
@@ -42,11 +42,15 @@ def _plain(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     prefixes = tuple(terms.prefixes)
     found = []
     for m in WORD.finditer(text):
-        s = stem(m[0])
-        if (s and s in terms.stems) or (prefixes and fold(m[0]).startswith(prefixes)):
-            found.append((m.start(), m.end(), s or fold(m[0])))
-            if len(found) >= _MAX_MATCHES:
+        # The word itself, else the first of the words it glues together ("TwoEngineering").
+        for a, b in [(0, len(m[0])), *glued_parts(m[0])]:
+            word = m[0][a:b]
+            s = stem(word)
+            if (s and s in terms.stems) or (prefixes and fold(word).startswith(prefixes)):
+                found.append((m.start() + a, m.start() + b, s or fold(word)))
                 break
+        if len(found) >= _MAX_MATCHES:
+            break
     return found
 
 

@@ -121,6 +121,8 @@ def match_label(line: str) -> tuple[str, str] | None:
         return label, then.group("rest").strip()
     if after.startswith(":"):
         return label, after[1:].strip()
+    if label.lower() == "contact" and (entry := inline_entry(after)) is not None and entry.fields:
+        return label, after  # "Contact Dana Kowalski at dk@example.com or 555-201-4410."
     return None
 
 

@@ -30,6 +30,9 @@ for _name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "juste
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
+#: trafilatura's fast mode skips its fallback extractors (readability, jusText): about half the
+#: time, and it takes whole table layouts as content; benchmarks/score_extract.py measures both.
+TRAFILATURA_FAST = False
 #: A paragraph this long (characters) is prose, not a label.
 _PROSE = 120
 #: Lines of a site's frame and of a news page's furniture, never the story's text.
@@ -39,6 +42,7 @@ _FURNITURE = re.compile(
     | (?:top|related|more|latest|popular|trending|recommended|featured|other)\ (?:stories|news
         |headlines|articles|links|videos?|posts|coverage|content|reading)(?:\ from\ .{0,40})?
     | most\ (?:popular|read|viewed|emailed|shared|commented)(?:\ stories)?
+    | related | see\ also | also\ read | read\ also | recommended | trending | more
     | (?:share|tweet|email|e-mail|print|save|comment|comments|like|pin|reddit|linkedin
         |facebook|twitter|whatsapp|copy\ link)(?:\s+(?:this|on|via|it|story|article|page|
         facebook|twitter|now|\d+))*
@@ -47,7 +51,7 @@ _FURNITURE = re.compile(
     | (?:watch|view|see|play)\ (?:the\ )?(?:video|slide\ ?show|photos?|gallery|audio).{0,80}
     | (?:photo|photos|image|video|audio|graphic|caption|credit|courtesy|illustration)s?\s*
         (?:by|:|\||courtesy).{0,120}
-    | \(?(?:photo|image|video|file\ photo)\b.{0,60}\)?
+    | \((?:photo|image|video|file\ photo)\b[^()]{0,60}\)
     | back\ to\ (?:top|home|news|index).{0,30} | skip\ to\ .{0,30} | jump\ to\ .{0,30}
     | tags?\s*: .{0,200} | filed\ under\s*:?.{0,200} | categor(?:y|ies)\s*:.{0,200}
     | (?:for\ immediate\ release|news\ release|press\ release|media\ advisory)\W*
@@ -123,9 +127,18 @@ def general_story(page: Page, html: str, story_id: str, source: str) -> Story:
             raise NotAStory("not a story: no story text")
         first = body[0]
     header = [k for k in range(title_at + 1 if title_at is not None else first, first)]
-    byline, byline_at = _byline(units, header, body, meta, found)
-    date, date_at = _date(units, header + body[:2], url, meta, found)
+    # From the headline to the story's third paragraph: where bylines and date lines stand.
+    top = list(range(title_at + 1 if title_at is not None else first, body[:3][-1] + 1))
+    byline, byline_at = _byline(units, top, body, meta, found)
+    date, date_at = _date(units, top, url, meta, found)
     skip = {title_at, byline_at, date_at}
+    limit = body[3] if len(body) > 3 else len(units)
+    stamps = [k for k in (byline_at, date_at) if k is not None and k < limit]
+    if title_at is not None and stamps:
+        # Headline, deck, byline, date, then the story: what sits above the stamps is the deck.
+        deck = [k for k in body if k < max(stamps)]
+        header += deck
+        body = [k for k in body if k not in deck]
     teaser = _teaser(units, header, skip)
     dateline, body_units = _dateline(units, [k for k in body if k not in skip], scan.used)
     if dateline is not None and date is None:
@@ -162,20 +175,18 @@ def _tree(html: str) -> Any:
 
 def _trafilatura(tree: Any, url: str | None) -> tuple[list[str] | None, dict[str, Any]]:
     """The main content's paragraphs as trafilatura finds them, and its metadata guesses."""
-    import copy
-
     from trafilatura import bare_extraction
 
     try:
         doc = bare_extraction(
-            copy.deepcopy(tree),
+            tree,  # trafilatura prunes it: the caller has read its metadata already
             url=url,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
             include_images=False,
             deduplicate=False,
-            fast=True,
+            fast=TRAFILATURA_FAST,
         )
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError):
         return None, {}  # a page it trips on still has our own reading
@@ -280,14 +291,20 @@ def _main_units(
         run_sum += weight
         if run_sum > best_sum:
             best_sum, best = run_sum, (run_start, k)
+    region = range(best[0], best[1] + 1)
+    prose = [k for k in region if weights[k] > 0]
+    kept = sum(len(units[k].text) for k in prose if k in chosen)
+    # trafilatura's choice of paragraphs is followed where it found the story; where it kept
+    # less than half of the region's prose, the region's prose is taken (it missed the story).
+    trust = bool(main) and 2 * kept >= sum(len(units[k].text) for k in prose)
     body: list[int] = []
-    for k in range(best[0], best[1] + 1):
+    for k in region:
         unit = units[k]
         if body and len(unit.text) <= 80 and _END.match(unit.text):
             break
         if all(i in used or frame[i] for i in unit.lines) or unit.hints.alt:
             continue
-        if k in chosen or weights[k] > 0 or _heading_hinted(unit):
+        if k in chosen or (weights[k] > 0 and not trust) or _heading_hinted(unit):
             body.append(k)
     return body
 
@@ -338,9 +355,10 @@ def _refuse_listings(units: list[_Unit], body: list[int], first: int, last: int)
     previous = None
     for k in body:
         unit = units[k]
-        if _is_prose(unit) and (previous is None or k - previous <= 2):
+        paragraph = _weight(unit, True, False) > 0
+        if paragraph and (previous is None or k - previous <= 2):
             run += 1
-        elif _is_prose(unit):
+        elif paragraph:
             run = 1
         else:
             run = 0 if not _heading_hinted(unit) else run
@@ -348,9 +366,9 @@ def _refuse_listings(units: list[_Unit], body: list[int], first: int, last: int)
         longest = max(longest, run)
     dated = sum(1 for u in span if len(u.text) <= 160 and dates.find_date(u.text) is not None)
     words = sum(len(units[k].text.split()) for k in body)
-    if len(links) >= 3 and 2 * len(links) >= len(prose) and longest < 3:
+    if len(links) >= 3 and 2 * len(links) >= len(prose) and longest < 2:
         raise NotAStory("not a story: a section front (headlines and teasers, no story)")
-    if dated >= 4 and dated >= len(prose) and longest < 3:
+    if dated >= 4 and dated >= len(prose) and longest < 2:
         raise NotAStory("not a story: an index of dated stories")
     if words < 40 and not prose:
         raise NotAStory("not a story: no story text")
@@ -452,12 +470,24 @@ def _byline(
             continue
         if dates.find_date(author) is not None:
             continue
+        if (
+            organization
+            and len(meta.authors) > 1
+            and _norm_name(author) in map(_norm_name, meta.authors)
+        ):
+            # "By Jane Doe, John Roe": the comma is a second writer, not an organization.
+            author, organization = " and ".join(meta.authors[:4]), None
         return Byline(kind, sanitize_line(author), organization), k if cut == text else None
     names = meta.authors or ([found["author"]] if isinstance(found.get("author"), str) else [])
     if names:
         names = [sanitize_line(n) for n in names if n][:4]
         return Byline(None, " and ".join(names), None), None
     return None, None
+
+
+def _norm_name(name: str) -> str:
+    """A name compared without case or spacing."""
+    return " ".join(name.casefold().split())
 
 
 def _date(

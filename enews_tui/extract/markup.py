@@ -233,7 +233,12 @@ def _alt(out: _Builder, node: Tag, flags: int, level: int) -> None:
         return
     alt = node.get("alt")
     if isinstance(alt, str) and alt.strip():
+        # A line of its own: a photo's alt text beside a paragraph is not the paragraph's
+        # first words (the site's pages glued "Students at the Fletcher School" to a teaser).
+        if out.line.visible:
+            out.newline()
         out.text(_SPACE.sub(" ", alt), flags, level)
+        out.newline()
 
 
 def _page_url(soup: BeautifulSoup, text: str, capture: bool) -> str | None:

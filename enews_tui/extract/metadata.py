@@ -143,8 +143,8 @@ def _json_ld_articles(tree: Any) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
-            continue
+        except (ValueError, RecursionError):
+            continue  # broken or absurdly nested: the page's other metadata still counts
         yield from _articles_in(data, 0)
 
 

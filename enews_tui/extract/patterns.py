@@ -139,13 +139,24 @@ def split_byline(line: str) -> tuple[str | None, str, str | None] | None:
     author, _, organization = match.group("who").partition(",")
     author = author.strip().rstrip(".")
     organization = organization.strip() or None
-    if not is_name(author, max_words=9):
-        return None
+    if not is_name(author, max_words=9) or len(author.split()) < 2:
+        return None  # "Stories by School", "News by Topic": a menu line, not a writer
     if organization is not None and (
         ends_sentence(organization.rstrip(".")) or len(organization) > 80
     ):
         return None
     return kind, author, organization
+
+
+_MEDIA_LINK = re.compile(
+    r"(?i)^(?:watch|view|see|listen\s+to|hear|play)\s+(?:the\s+|a\s+)?(?:video|slide\s?show|"
+    r"photos?|photo\s+gallery|gallery|audio|podcast|interview|webcast)\b.{0,120}$"
+)
+
+
+def is_media_link(line: str) -> bool:
+    """ "Watch video of the ceremony", "View slideshow": a link to media, not story text."""
+    return len(line) <= 160 and _MEDIA_LINK.match(line) is not None
 
 
 def is_photo_credit(kind: str | None) -> bool:

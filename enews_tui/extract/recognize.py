@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from enews_tui.extract import patterns
-from enews_tui.extract.blocks import Block, Page
+from enews_tui.extract import dates, patterns
+from enews_tui.extract.blocks import STYLE_LINK, Block, Page
 from enews_tui.extract.contacts import scan_contacts
 from enews_tui.model import Byline, NotAStory, Section, Story
 from enews_tui.text import sanitize_line
@@ -20,6 +20,13 @@ _STORY_PROSE_BLOCKS = 3
 _CAMEL_GLUE = re.compile(
     r"^(?P<title>[A-Z0-9\"'“‘][^.!?]{0,100}?\s[^\s.!?]*[a-z]{3})(?P<rest>[A-Z][a-z]+\b.*)$"
 )
+#: A dateline's place glued to the end of the teaser: "...lead to peace.Medford/Somerville,Mass."
+_GLUED_PLACE = re.compile(
+    r"(?<=[.!?\"”’])\s*(?P<place>[A-Z][A-Za-z.'’&\-]+(?:[ /][A-Z][A-Za-z.'’&\-]+){0,3},\s*"
+    r"[A-Z][A-Za-z.]{1,14})$"
+)
+#: The link that ends a related-story teaser (its name and title lines above it).
+_READ = re.compile(r"(?i)^(?:read(?:\s+(?:more|story|the\s+story|on))?|more|full\s+story)\W*$")
 #: Bounds on the searches for the title and for the dated paragraph.
 _HEADER_LINES = 80
 _DATED_TRIED = 50
@@ -32,6 +39,7 @@ class _Line:
     text: str
     block: int
     hints: Block
+    link: bool = False  # this line (not only its whole block) is link text
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +51,26 @@ class _Anchor:
     date: dt.date | None = None
     dateline: str | None = None
     dateline_index: int | None = None
+    undated: bool = False  # no date stamp: the date comes from the address or the teaser
 
 
 def recognize(page: Page, story_id: str, source: str) -> Story:
     """Turn a page's blocks into a Story; NotAStory for listings, indexes and bodiless pages."""
-    lines = [_Line(t, n, b) for n, b in enumerate(page.blocks) for t in b.lines]
+    lines = [
+        _Line(t, n, b, bool(b.styles[k] & STYLE_LINK) if b.styles else b.link)
+        for n, b in enumerate(page.blocks)
+        for k, t in enumerate(b.lines)
+    ]
     if not lines:
         raise NotAStory("empty page: no visible text")
     texts = [x.text for x in lines]
     frame = [patterns.is_boilerplate(t) for t in texts]
     related = [patterns.RELATED.match(t) is not None for t in texts]
-    archives = any(len(t) <= 80 and patterns.ARCHIVES.match(t) for t in texts)
+    # A page naming itself "E-News Archives" (a heading or a plain line), not a menu's link to it.
+    archives = any(
+        len(t) <= 80 and patterns.ARCHIVES.match(t) and not x.link and not _in_menu(x)
+        for t, x in zip(texts, lines, strict=True)
+    )
     anchor = _find_anchor(lines, frame, archives)
 
     bylines = {
@@ -86,6 +103,16 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
         if i not in skip and not patterns.ARCHIVES.match(texts[i])
     ]
     title, teaser = _title_and_teaser(lines, header, page.title_hint)
+    dateline, date = anchor.dateline, anchor.date
+    if dateline is None and teaser is not None:
+        glued = _GLUED_PLACE.search(teaser)
+        if glued is not None:  # "...lead to peace.Medford/Somerville,Mass."
+            dateline = re.sub(r",(?=\S)", ", ", glued.group("place"))
+            teaser = teaser[: glued.start("place")].rstrip() or None
+    if date is None and anchor.undated:
+        date = dates.url_date(page.url) or dates.url_date(source)
+        if date is None and teaser is not None:
+            date = dates.find_date(teaser)
     sections = _sections(lines, anchor, [i for i in range(anchor.index + 1, end) if i not in skip])
     if not sections:
         raise NotAStory("not a story: no body text")
@@ -99,8 +126,8 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
         title=title,
         url=page.url,
         teaser=teaser,
-        date=anchor.date,
-        dateline=anchor.dateline,
+        date=date,
+        dateline=dateline,
         byline=byline,
         sections=sections,
         contacts=tuple(scan.contacts + scan.calls),
@@ -120,6 +147,8 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
         if _prose_blocks(lines, i, stop) >= _STORY_PROSE_BLOCKS:
             chosen = i
             break
+    if chosen is None and not archives and len(dated) >= 2 and _roundup(lines, dated, frame):
+        chosen = dated[0]
     # An archive page that names itself and lists three dates is a month index even when its
     # teasers are long enough to look like paragraphs.
     if archives and len(dated) >= 3:
@@ -152,6 +181,29 @@ def _find_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anch
     )
 
 
+def _in_menu(line: _Line) -> bool:
+    """Whether a line is one of a column of short lines (a menu in a text save)."""
+    block = line.hints.lines
+    return len(block) >= 4 and all(len(t) <= 40 and not patterns.ends_sentence(t) for t in block)
+
+
+def _roundup(lines: list[_Line], dated: list[int], frame: list[bool]) -> bool:
+    """A round-up story: its own dateline and date, then dated items, each under a subheading
+    (a month index has headline links and no datelines)."""
+    first = patterns.ANCHOR.match(lines[dated[0]].text)
+    if first is None or not patterns.DATELINE_ONLY.match(first.group("dateline").strip()):
+        return False
+    for i in dated[1:]:
+        before = [j for j in range(max(0, i - 2), i) if not frame[j]]
+        match = patterns.ANCHOR.match(lines[i].text)
+        if match is None or match.group("dateline").strip() or not before:
+            return False
+        head = lines[before[-1]]
+        if head.hints.link or not patterns.is_heading_text(head.text):
+            return False
+    return len(dated) >= 2
+
+
 def _undated_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _Anchor:
     """No date stamp: the body starts at the first prose block, if the page has prose at all."""
     if archives:
@@ -171,7 +223,24 @@ def _undated_anchor(lines: list[_Line], frame: list[bool], archives: bool) -> _A
     links = sum(1 for i in starts if lines[i].hints.link)
     if longest < 2 or (links >= 3 and 2 * links >= len(prose)):
         raise NotAStory("not a story: a section front (headlines and teasers, no story)")
-    return _Anchor(index=prose[0], rest=lines[prose[0]].text)
+    dateline = dateline_index = None
+    for n, i in enumerate(prose[1:3], start=1):
+        between = [j for j in range(prose[n - 1] + 1, i) if not frame[j]]
+        if between and patterns.DATELINE_ONLY.match(lines[between[-1]].text):
+            # The older layout: teaser, the dateline alone on its line, then the story.
+            prose = prose[n:]
+            break
+    before = [i for i in range(max(0, prose[0] - 2), prose[0]) if not frame[i]]
+    if before and patterns.DATELINE_ONLY.match(lines[before[-1]].text):
+        # The older layout: the dateline alone on its line above the first paragraph.
+        dateline, dateline_index = lines[before[-1]].text, before[-1]
+    return _Anchor(
+        index=prose[0],
+        rest=lines[prose[0]].text,
+        dateline=dateline,
+        dateline_index=dateline_index,
+        undated=True,
+    )
 
 
 def _block_text(lines: list[_Line], i: int) -> str:
@@ -360,12 +429,15 @@ def _sections(lines: list[_Line], anchor: _Anchor, body: list[int]) -> tuple[Sec
     if anchor.rest:
         text, done = _run(lines, anchor.rest, anchor.index, allowed)
         units.append((text, lines[anchor.index].hints, False))
+    related = _related_lines(lines, body)
     for i in body:
-        if i <= done:
+        if i <= done or i in related:
             continue
-        text, done = _run(lines, lines[i].text, i, allowed)
+        text, done = _run(lines, lines[i].text, i, allowed - related)
         if lines[i].hints.alt:
             continue  # a photo's alt text inside the story is not a paragraph
+        if lines[i].hints.link and len(text) < _PROSE:
+            continue  # a related-story or video link between paragraphs
         units.append((text, lines[i].hints, done == i))
     while units and units[-1][1].link and len(units[-1][0]) < _PROSE:
         units.pop()  # navigation links after the story's last paragraph
@@ -382,6 +454,27 @@ def _sections(lines: list[_Line], anchor: _Anchor, body: list[int]) -> tuple[Sec
     if paragraphs:
         sections.append(Section(heading, tuple(paragraphs)))
     return tuple(sections)
+
+
+def _related_lines(lines: list[_Line], body: list[int]) -> set[int]:
+    """Related-story teasers inside the body: a name and a title over a "read" link, and
+    "Watch video of ..." lines: neither paragraphs nor subheadings."""
+    found: set[int] = set()
+    present = set(body)
+    for i in body:
+        text = lines[i].text
+        if patterns.is_media_link(text):
+            found.add(i)
+        elif _READ.match(text):
+            found.add(i)
+            for j in (i - 1, i - 2):
+                if (
+                    j in present
+                    and len(lines[j].text) <= 100
+                    and not patterns.is_sentence(lines[j].text)
+                ):
+                    found.add(j)
+    return found
 
 
 def _is_heading(text: str, hints: Block) -> bool:

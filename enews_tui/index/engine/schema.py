@@ -16,7 +16,7 @@ from whoosh.support.charset import accent_map
 from enews_tui.model import Contact, Story
 
 #: Bump when the schema, the analyzer or the SQLite layout changes: it names the index folder.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: The fields a bare word searches, and the names `field:value` accepts (aliases included).
 DEFAULT_FIELDS = ("title", "teaser", "body", "byline", "dateline", "contact")
@@ -25,9 +25,40 @@ TEXT_FIELDS = DEFAULT_FIELDS
 QUERY_FIELDS = frozenset(DEFAULT_FIELDS) | {"date"} | frozenset(FIELD_ALIASES)
 
 #: A word as the analyzer cuts it (`u.s.` and `e-mail` parts alike); snippet spans cut the same
-#: words, so the marks fall on what the index matched.
-WORD = re.compile(r"\w+(?:\.?\w+)*")
+#: words, so the marks fall on what the index matched. An "s" after an apostrophe is a word of
+#: its own, so "school’sboathouse" (a line break lost after "school’s") gives "boathouse".
+WORD = re.compile(r"(?<=\w[’'])s(?=[a-z]{3})|\w+(?:\.?\w+)*")
+#: Inside a word, where a lost line break glued two: "TwoEngineering", "her.Mitch".
+_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})|(?<=[a-z]\.)(?=[A-Z][a-z])")
 _CACHE_MAX = 200_000
+
+
+def glued_parts(word: str) -> list[tuple[int, int]]:
+    """(start, end) in `word` of the words it glues together, [] for an ordinary word. The
+    analyzer indexes the parts after the word itself, so each is found alone ("TwoEngineering"
+    by "engineering") and the word still by itself ("PowerPoint" by "powerpoint")."""
+    if len(word) < 5 or word.islower() or _GLUE.search(word) is None:
+        return []
+    bounds = [0, *(m.start() for m in _GLUE.finditer(word)), len(word)]
+    parts = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if word[b - 1 : b] == "." and b < len(word):
+            b -= 1  # "her." of "her.Mitch": the sentence's full stop is not part of the word
+        if b - a >= 2:
+            parts.append((a, b))
+    return parts
+
+
+def is_glue_start(text: str, pos: int) -> bool:
+    """Whether a glued part of a word starts at `pos` of `text` (see `glued_parts` and `WORD`)."""
+    if pos < 3:
+        return False
+    if text[pos - 1] == "s" and text[pos - 2] in "’'" and text[pos - 3].isalnum():
+        return True  # "school's|boathouse"
+    if not text[pos : pos + 1].isupper():
+        return False
+    before = text[pos - 2 : pos]
+    return (before.isalpha() and before.islower()) or (before[1:] == "." and before[:1].islower())
 
 
 def fold(word: str) -> str:
@@ -89,27 +120,33 @@ class FoldingStemAnalyzer(Tokenizer):  # type: ignore[misc]
         pos = start_pos
         matches = WORD.finditer(value) if tokenize else [_Whole(value)]
         for m in matches:
-            word = m.group(0)
-            term = cache.get(word)
-            if term is None:
-                term = term_of(word, morph=not no_morph)
-                if len(cache) < _CACHE_MAX:
-                    cache[word] = term
-            if not term:
-                if removestops:
-                    continue
-                t.stopped, t.text = True, word.lower()
-            else:
-                t.stopped, t.text = False, term
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = pos
-                pos += 1
-            if chars:
-                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
-            yield t
+            whole = m.group(0)
+            spans = [(0, len(whole))]
+            if tokenize:
+                spans += glued_parts(whole)
+            for a, b in spans:
+                word = whole[a:b]
+                term = cache.get(word)
+                if term is None:
+                    term = term_of(word, morph=not no_morph)
+                    if len(cache) < _CACHE_MAX:
+                        cache[word] = term
+                if not term:
+                    if removestops:
+                        continue
+                    t.stopped, t.text = True, word.lower()
+                else:
+                    t.stopped, t.text = False, term
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                    pos += 1
+                if chars:
+                    t.startchar = start_char + m.start() + a
+                    t.endchar = start_char + m.start() + b
+                yield t
 
 
 class _Whole:
@@ -128,22 +165,23 @@ class _Whole:
         return len(self.value)
 
 
-_TERMS: dict[str, str] = {}
+_GLUED_TERMS: dict[str, tuple[str, ...]] = {}
 
 
 def analyze(text: str) -> list[str]:
     """The terms of `text` in order, exactly as the analyzer makes them; Whoosh indexes such a
     list as is, so the parsing processes analyze and the writer only files postings."""
-    cache = _TERMS
+    cache = _GLUED_TERMS
     out: list[str] = []
     for word in WORD.findall(text):
-        term = cache.get(word)
-        if term is None:
-            term = term_of(word)
+        terms = cache.get(word)
+        if terms is None:
+            terms = tuple(
+                t for a, b in [(0, len(word)), *glued_parts(word)] if (t := term_of(word[a:b]))
+            )
             if len(cache) < _CACHE_MAX:
-                cache[word] = term
-        if term:
-            out.append(term)
+                cache[word] = terms
+        out.extend(terms)
     return out
 
 

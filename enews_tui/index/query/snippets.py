@@ -6,7 +6,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from enews_tui.index.engine.schema import WORD, fold, term_of
+from enews_tui.index.engine.schema import WORD, fold, glued_parts, is_glue_start, term_of
 from enews_tui.index.query.parser import Terms
 
 SNIPPET_CHARS = 200
@@ -34,18 +34,23 @@ def word_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
     prefixes = tuple(terms.prefixes)
     found: list[tuple[int, int, str]] = []
     for m in candidates:
-        word = m[0]
-        s = stem(word)
-        if (s and s in terms.stems) or (
-            (prefixes or terms.patterns)
-            and (
-                fold(word).startswith(prefixes)
-                or any(p.fullmatch(fold(word)) for p in terms.patterns)
-            )
-        ):
-            found.append((m.start(), m.end(), s or fold(word)))
-            if len(found) >= _MAX_MATCHES:
-                break
+        whole = m[0]
+        if found and m.start() < found[-1][1]:
+            continue  # a glued part of a word already marked whole
+        for a, b in [(0, len(whole)), *glued_parts(whole)]:
+            word = whole[a:b]
+            s = stem(word)
+            if (s and s in terms.stems) or (
+                (prefixes or terms.patterns)
+                and (
+                    fold(word).startswith(prefixes)
+                    or any(p.fullmatch(fold(word)) for p in terms.patterns)
+                )
+            ):
+                found.append((m.start() + a, m.start() + b, s or fold(word)))
+                break  # the whole word or its first matching part: one span per word
+        if len(found) >= _MAX_MATCHES:
+            break
     return found
 
 
@@ -58,7 +63,7 @@ def _words_starting(text: str, heads: list[str]) -> list[re.Match[str]]:
     for head in heads:
         pos = lower.find(head)
         while pos >= 0:
-            if pos == 0 or not _INSIDE_WORD.match(lower, pos - 1):
+            if pos == 0 or not _INSIDE_WORD.match(lower, pos - 1) or is_glue_start(text, pos):
                 starts.add(pos)
             pos = lower.find(head, pos + 1)
     words = []
