@@ -413,3 +413,39 @@ async def test_the_short_switch_interval_lasts_while_the_app_runs(index: StoryIn
         await pilot.pause()
         assert sys.getswitchinterval() == SWITCH_INTERVAL < before
     assert sys.getswitchinterval() == before
+
+
+async def test_the_app_paints_and_takes_keys_while_the_index_opens(
+    index: StoryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening is a state of its own: the screen says so and takes a query; when the index is
+    open (a message, not a blocked UI thread) the list loads and the query is answered."""
+    import threading
+
+    import enews_tui.index
+    from enews_tui.tui.app import IndexOpening
+
+    release = threading.Event()
+
+    def slow_open(archive: Archive, *args: Any, **kwargs: Any) -> StoryIndex:
+        release.wait(10)
+        return index
+
+    monkeypatch.setattr(enews_tui.index, "open_index", slow_open)
+    opening = IndexOpening(index.archive)
+    app = EnewsApp(index.archive, opening, refresh_on_mount=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert status(app) == "Opening the index…"
+        assert app.index is None and "E-News reader" in screen_text(app)
+        await pilot.press("slash")
+        app.screen.query_one("#search", Input).value = "mentor"
+        await pilot.pause(0.3)
+        assert status(app) == "Opening the index…"  # nothing searched, nothing broken
+        release.set()
+        await settle(pilot)
+        assert app.index is not None
+        rows = app.screen.query_one(StoryList).rows
+        expected = index.search("mentor", limit=30)
+        assert expected.total and [r.id for r in rows] == [h.id for h in expected.hits]
+        assert status(app).startswith(f"{expected.total} of ")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, ClassVar, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from enews_tui import runtime
 from enews_tui.archive import Archive
 from enews_tui.library import Library, open_or_memory
 from enews_tui.libsearch import LibraryIndex
 from enews_tui.paths import data_dir
-from enews_tui.text import sanitize_line
+from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.commands import EnewsCommands
 from enews_tui.tui.screens.directory import DirectoryScreen
 from enews_tui.tui.screens.help import HelpScreen
@@ -24,6 +28,9 @@ from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.screens.timeline import TimelineScreen, with_date
 from enews_tui.tui.settings import load_settings, save_setting
 from enews_tui.tui.source import StorySource
+
+if TYPE_CHECKING:
+    from enews_tui.index import StoryIndex
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -42,24 +49,39 @@ class EnewsApp(App[int]):
         Binding("t", "timeline", "Timeline"),
     ]
 
+    @dataclass
+    class IndexOpened(Message):
+        """The index being opened is open."""
+
+        index: StorySource
+
+    @dataclass
+    class IndexFailed(Message):
+        """The index could not be opened; `reason` is for the user."""
+
+        reason: str
+
     def __init__(
         self,
         archive: Archive,
-        index: StorySource,
+        index: StorySource | IndexOpening,
         *,
         refresh_on_mount: bool = True,
         library: Library | None = None,
     ) -> None:
-        """The app over an open index and the reader's library (by default the one in the data
-        folder); `refresh_on_mount=False` skips the startup refresh."""
+        """The app over an index (open, or being opened: the screens wait for `IndexOpened`)
+        and the reader's library (by default the one in the data folder);
+        `refresh_on_mount=False` skips the startup refresh."""
         super().__init__()
         self.archive = archive
         self.library_notice: str | None = None
         if library is None:
             library, self.library_notice = open_or_memory(archive)
         self.library = library
-        # Searches understand the library's terms (is:starred, note:word, ...).
-        self.index = cast(StorySource, LibraryIndex(index, library))
+        self._opening = index if isinstance(index, IndexOpening) else None
+        self.index: StorySource | None = None
+        if not isinstance(index, IndexOpening):
+            self.index = self._with_library(index)
         self.refresh_on_mount = refresh_on_mount
         self.sub_title = archive_label(archive)
         self._switch_interval = sys.getswitchinterval()
@@ -71,6 +93,8 @@ class EnewsApp(App[int]):
         """A shorter switch interval while the app runs (runtime.py says why); the theme
         remembered when it changes; the library's notice, if any."""
         self._switch_interval = runtime.shorten_switch_interval()
+        if self._opening is not None:
+            self._wait_for_index(self._opening)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.library_notice:
             self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
@@ -82,6 +106,32 @@ class EnewsApp(App[int]):
     def on_unmount(self) -> None:
         """The process's own switch interval again."""
         runtime.restore_switch_interval(self._switch_interval)
+
+    def _with_library(self, index: StorySource) -> StorySource:
+        """Searches that understand the library's terms (is:starred, note:word, ...)."""
+        return cast(StorySource, LibraryIndex(index, self.library))
+
+    @work(thread=True, group="open-index")
+    def _wait_for_index(self, opening: IndexOpening) -> None:
+        """Wait (off the UI thread) for the index being opened; say when it is, or why not."""
+        try:
+            index = opening.wait()
+        except Exception as exc:  # noqa: BLE001 - shown to the user; the app stays up
+            self.post_message(self.IndexFailed(one_line(exc)))
+            return
+        self.post_message(self.IndexOpened(index))
+
+    def on_enews_app_index_opened(self, message: IndexOpened) -> None:
+        """The screens read through the open index from now on."""
+        self.index = self._with_library(message.index)
+        self.main_screen.index_opened(self.index)
+
+    def on_enews_app_index_failed(self, message: IndexFailed) -> None:
+        """Say the index cannot be opened (the app stays up, with nothing to show)."""
+        self.main_screen.query_one("#search-status", Static).update(
+            Content(f"Cannot open the index: {message.reason}")
+        )
+        self.notify(f"Cannot open the index: {message.reason}", severity="error", markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
@@ -110,7 +160,8 @@ class EnewsApp(App[int]):
         not from the search bar, where p and t are letters."""
         if action in {"people", "timeline"}:
             main = getattr(self, "main_screen", None)
-            return self.screen is main and not isinstance(self.focused, Input)
+            opened = self.index is not None
+            return opened and self.screen is main and not isinstance(self.focused, Input)
         return True
 
     def action_people(self) -> None:
@@ -122,13 +173,16 @@ class EnewsApp(App[int]):
             if story_id:
                 self.main_screen.open_story(story_id)
 
-        self.push_screen(DirectoryScreen(self.index), opened)
+        if self.index is not None:
+            self.push_screen(DirectoryScreen(self.index), opened)
 
     def action_timeline(self) -> None:
         """The timeline; a year or month chosen there goes into the search as `date:`."""
         if isinstance(self.screen, TimelineScreen):
             return
         search = self.main_screen.query_one("#search", Input)
+        if self.index is None:
+            return
 
         def chosen(clause: str | None) -> None:
             if clause is not None:
@@ -159,9 +213,9 @@ def archive_label(archive: Archive) -> str:
 def run_app(archive: Archive) -> int:
     """Open the index for `archive` and run the reader until the user quits; the exit code."""
     _start_resource_tracker()
-    opening = _OpeningIndex(archive)  # opens while Textual starts: the first frame comes sooner
+    opening = IndexOpening(archive)  # opens while Textual starts: the first frame comes sooner
     try:
-        app = EnewsApp(archive, cast(StorySource, opening))
+        app = EnewsApp(archive, opening)
         app.run()
         code = app.return_code or 0
         main = getattr(app, "main_screen", None)
@@ -175,12 +229,13 @@ def run_app(archive: Archive) -> int:
     return code
 
 
-class _OpeningIndex:
-    """The archive's index, opened on a thread; any use waits until it is open."""
+class IndexOpening:
+    """The archive's index being opened on a thread, started at once (it opens while Textual
+    starts, so the first frame comes sooner); `wait` for it off the UI thread."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self._index: Any = None
+        self._index: StoryIndex | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._open, name="open-index", daemon=True)
         self._thread.start()
@@ -191,19 +246,16 @@ class _OpeningIndex:
             from enews_tui.index import open_index
 
             self._index = open_index(self.archive)
-        except BaseException as exc:  # re-raised where the index is first used
+        except BaseException as exc:  # re-raised by `wait`
             self._error = exc
 
-    def _opened(self) -> Any:
-        """The open index (waiting for it); the opening error, if it failed."""
+    def wait(self) -> StorySource:
+        """The open index, once it is; the opening error if it failed."""
         self._thread.join()
         if self._error is not None:
             raise self._error
+        assert self._index is not None
         return self._index
-
-    def __getattr__(self, name: str) -> Any:
-        """Everything but `archive` comes from the open index."""
-        return getattr(self._opened(), name)
 
     def close(self) -> None:
         """Close the index if it opened."""

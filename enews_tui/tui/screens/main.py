@@ -173,10 +173,10 @@ class MainScreen(LibraryScreen):
 
         url: str
 
-    def __init__(self, index: StorySource, *, refresh_on_mount: bool = True) -> None:
-        """The screen reads everything through `index`."""
+    def __init__(self, index: StorySource | None, *, refresh_on_mount: bool = True) -> None:
+        """The screen reads everything through `index` (None while it opens: `index_opened`)."""
         super().__init__(id="main")
-        self.index = index
+        self._index = index
         self.refresh_on_mount = refresh_on_mount
         self._summaries: list[StorySummary] = []
         self._terms: tuple[str, ...] = ()
@@ -203,6 +203,7 @@ class MainScreen(LibraryScreen):
         self.refreshing = False
         #: The generation of the query being searched (read by the search threads).
         self._search_generation = 0
+        self._loading_started = False
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
@@ -231,8 +232,27 @@ class MainScreen(LibraryScreen):
         # After the first frame: the workers' Python would compete with it for the GIL.
         self.call_after_refresh(self._start_loading)
 
+    @property
+    def index(self) -> StorySource:
+        """The open index (RuntimeError while it is still opening)."""
+        if self._index is None:
+            raise RuntimeError("the index is still opening")
+        return self._index
+
+    def index_opened(self, index: StorySource) -> None:
+        """The index is open: load the list, refresh, and search for what was typed meanwhile."""
+        self._index = index
+        self._start_loading()
+        self._search_again()  # what was typed meanwhile
+
     def _start_loading(self) -> None:
-        """Read the list, then refresh the index, both in threads."""
+        """Read the list, then refresh the index, both in threads (once the index is open)."""
+        if self._index is None:
+            self.query_one(SearchBar).show_status("Opening the index…")
+            return
+        if self._loading_started:  # the index opened before the first frame's call came
+            return
+        self._loading_started = True
         for notice in self.index.notices:
             self.notify(sanitize_line(notice), severity="warning", markup=False)
         self.load_list()
@@ -442,6 +462,8 @@ class MainScreen(LibraryScreen):
         self._title_list()
         if not query:
             self._show_all()
+            return
+        if self._index is None:  # still opening: searched once it is open
             return
         self.search_stories(query, self._search_generation, self._sort, whole or query)
 
