@@ -10,7 +10,9 @@ from enews_tui.tui.widgets.story_list import StoryList
 
 
 def screen_text(app: App[Any]) -> str:
-    """Everything on screen, as plain text (through the compositor's private API)."""
+    """Everything on screen, as plain text. It looks inside on purpose (the compositor's
+    `render_strips`): what the user sees is the assertion, and Textual's only public view of the
+    painted screen is an SVG screenshot, whose text is split and escaped."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
@@ -21,7 +23,9 @@ def focused_widget(app: App[Any]) -> object:
 
 
 def capture_output(app: App[Any]) -> list[str]:
-    """Record every string the app writes to the terminal from now on (still writing it)."""
+    """Record every string the app writes to the terminal from now on (still writing it). It
+    wraps the app's driver (private) on purpose: the bytes sent to the terminal (escape
+    sequences, OSC 52) are what these tests check, and only the driver sees them."""
     written: list[str] = []
     driver = app._driver
     assert driver is not None
