@@ -102,14 +102,22 @@ def recognize(page: Page, story_id: str, source: str) -> Story:
         for i in range(max(0, anchor.index - _HEADER_LINES), anchor.index)
         if i not in skip and not patterns.ARCHIVES.match(texts[i])
     ]
+    printed_date = None
+    if anchor.undated:
+        # A date line between the title and the story ("June 3, 2004"): not a title or teaser.
+        for i in header[-8:]:
+            if (printed_date := dates.date_line(texts[i])) is not None:
+                header.remove(i)
+                break
     title, teaser = _title_and_teaser(lines, header, page.title_hint)
-    dateline, date = anchor.dateline, anchor.date
+    dateline, date = anchor.dateline, anchor.date or printed_date
     if dateline is None and teaser is not None:
         glued = _GLUED_PLACE.search(teaser)
         if glued is not None:  # "...lead to peace.Medford/Somerville,Mass."
             dateline = re.sub(r",(?=\S)", ", ", glued.group("place"))
             teaser = teaser[: glued.start("place")].rstrip() or None
     if date is None and anchor.undated:
+        # Else the address, else the teaser's words.
         date = dates.url_date(page.url) or dates.url_date(source)
         if date is None and teaser is not None:
             date = dates.find_date(teaser)
