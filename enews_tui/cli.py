@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from enews_tui import __version__, libsearch
-from enews_tui.archive import ENV_ARCHIVE, Archive
+from enews_tui.archive import ENV_ARCHIVE, PAGE_SUFFIXES, Archive
 from enews_tui.export import FORMATS, export
 from enews_tui.library import Library, open_or_memory
 from enews_tui.model import ArchiveError, LibraryError, QueryError, SearchFault, Story
@@ -147,7 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _launch(archive)
         return int(_COMMANDS[args.command](archive, args, sys.stdout))
     except ArchiveError as exc:
-        _err(str(exc))
+        if getattr(args, "archive", None) is None and os.environ.get(ENV_ARCHIVE):
+            _err(f"{exc} (from ${ENV_ARCHIVE})")  # say where the path came from
+        else:
+            _err(str(exc))
         return EXIT_USAGE
     except QueryError as exc:
         _err(f"bad query: {exc}")
@@ -188,6 +192,8 @@ def _open(archive: Archive, *, quiet: bool = True) -> Any:
         return index
     for notice in (*index.notices, *report.notices):
         _err(notice)
+    if not index.count():
+        _err(f"no stories in this archive: {archive.root} ({len(report.skipped)} pages skipped)")
     return index
 
 
@@ -229,6 +235,9 @@ def cmd_show(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
     """`enews-tui show ID`."""
     with _open(archive) as index:
         story: Story | None = index.story(args.id)
+        stem, extension = os.path.splitext(args.id)
+        if story is None and extension.lower() in PAGE_SUFFIXES:
+            story = index.story(stem)  # `show 000_3d400be652883c92.txt`: the file's name
         if story is None:
             _err(f"no story with id {args.id!r} (see 'enews-tui list')")
             return EXIT_NOT_FOUND
@@ -256,7 +265,7 @@ def cmd_search(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _print_json(result_to_dict(result), out)
         return EXIT_OK
     shown = len(result.hits)
-    out.write(f"{story_count(result.total)} match")
+    out.write(f"{story_count(result.total)} {'matches' if result.total == 1 else 'match'}")
     out.write(f" (showing {shown})\n" if shown < result.total else "\n")
     if result.suggestion:
         out.write(f"Did you mean: {sanitize_line(result.suggestion)}\n")

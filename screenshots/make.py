@@ -81,7 +81,7 @@ async def people(pilot: Pilot[Any]) -> None:
 async def reading(pilot: Pilot[Any]) -> None:
     """The most common terminal, 80x24: a story found by part of a word, read full-screen."""
     await pilot.press("slash")
-    pilot.app.screen.query_one("#search", Input).value = "mentor"
+    pilot.app.screen.query_one("#search", Input).value = "mento"  # part of a word
     await settle(pilot)
     await pilot.press("enter", "enter")
     await settle(pilot)

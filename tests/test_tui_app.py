@@ -258,12 +258,17 @@ async def test_no_hits_offer_a_suggestion_and_a_bad_query_says_why(index: StoryI
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await search(pilot, "zzqqxx")
+        await pilot.pause(0.7)  # "no stories match" waits for a pause in typing
         assert status(app).startswith("No stories match")
         await search(pilot, "mothrs")
+        await pilot.pause(0.7)
         assert app.screen.query_one(StoryList).rows == () or status(app).startswith("No stories")
         if index.search("mothrs").suggestion:
             assert "Did you mean: mothers" in status(app)
-        await search(pilot, '"mentor mothers')
+        await search(pilot, '"mentor mothers')  # while typing, the phrase is closed for it
+        assert "quote" not in status(app)
+        await pilot.press("enter")  # as typed now: the open quote is a mistake
+        await settle(pilot)
         assert "quote" in status(app)
         assert "-error" in app.screen.query_one("#search-status").classes
         assert app.screen.query_one("#search", Input).value == '"mentor mothers'

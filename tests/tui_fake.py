@@ -57,6 +57,7 @@ class FakeIndex:
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
         """Nothing to do."""
         if progress is not None:
@@ -87,11 +88,17 @@ class FakeIndex:
         self.searches.append(query)
         if "(" in query:
             raise QueryError("missing closing parenthesis")
-        words = query.lower().split()
+        words = [w.rstrip("*") for w in query.lower().split()]  # `cou*` while typing: a prefix
         found = [s for s in self._summaries if all(w in s.title.lower() for w in words)]
+        return self._result(query, found, limit, tuple(words))
+
+    def _result(
+        self, query: str, found: list[StorySummary], limit: int | None, terms: tuple[str, ...]
+    ) -> SearchResult:
+        """The answer listing `found` (the first `limit`); "campus" is offered for none."""
         shown = found if limit is None else found[:limit]
         hits = tuple(SearchHit(s.id, s.title, s.date, 1.0, s.title, ()) for s in shown)
-        return SearchResult(query, len(found), hits, None if found else "campus", tuple(words))
+        return SearchResult(query, len(found), hits, None if found else "campus", terms)
 
     def related(self, story_id: str, limit: int = 5) -> list[StorySummary]:
         """The first few other stories."""

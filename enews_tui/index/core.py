@@ -206,10 +206,12 @@ class StoryIndex:
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
         """Bring the index up to date with the archive (a full build when there is none); it
         stops between runs of files, keeping nothing half-done, once `cancelled()` is true or
-        the index is closed."""
+        the index is closed. During a full build, `found` gets each batch of stories as it is
+        stored (in the order parsed), so a first launch can list them before the build ends."""
         with self._refreshing, file_lock(self._lockfile, _lock_timeout()) as locked:
             with self._lock:
                 self._sync()
@@ -217,7 +219,8 @@ class StoryIndex:
                 notice = "another enews-tui is updating the index; showing what it holds so far"
                 return RefreshReport(unchanged=self.count(), notices=(notice,))
             files = self.archive.scan(cache=self.location / WARC_SCANS)
-            builder = Builder(self.archive, self._parser, progress, _Stop(self._closing, cancelled))
+            stop = _Stop(self._closing, cancelled)
+            builder = Builder(self.archive, self._parser, progress, stop, found)
             current = self.location / self._build if self._build else None
             try:
                 if rebuild or self._store is None or current is None or self._broken:

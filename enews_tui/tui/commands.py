@@ -28,6 +28,11 @@ class EnewsCommands(Provider):
             ),
             ("Next search hit", partial(run, "screen.next_hit"), "Jump to the next marked word"),
             (
+                "Sort hits by relevance / by date",
+                partial(run, "screen.sort_hits"),
+                "Best first or newest first (S)",
+            ),
+            (
                 "Mark read / unread",
                 partial(run, "screen.toggle_read"),
                 "The story in the reader, or under the cursor (m)",

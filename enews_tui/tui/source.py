@@ -26,8 +26,10 @@ class StorySource(Protocol):
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> RefreshReport:
-        """Bring the index up to date with the archive (stopping once `cancelled()` is true)."""
+        """Bring the index up to date with the archive (stopping once `cancelled()` is true);
+        a full build hands each batch of new stories to `found` as it goes."""
         ...
 
     def count(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import threading
@@ -19,7 +20,7 @@ from enews_tui.index.build.segments import PoolFailed, SegmentBuild, parallel_av
 from enews_tui.index.engine.protocols import Index, Writer
 from enews_tui.index.engine.schema import SCHEMA_VERSION, make_schema
 from enews_tui.index.stories.store import DB_NAME, FileState, SkipRow, Store, StoryRow
-from enews_tui.model import RefreshReport, Skipped
+from enews_tui.model import RefreshReport, Skipped, StorySummary
 
 #: Stories per Whoosh commit in an incremental refresh: a kill loses at most this much work.
 BATCH = 2000
@@ -72,11 +73,13 @@ class Builder:
         parser: Parser | None,
         progress: Callable[[int, int], None] | None,
         cancel: Stop | None = None,
+        found: Callable[[list[StorySummary]], None] | None = None,
     ) -> None:
         self.archive = archive
         self.cancel = cancel or threading.Event()
         self._parser = parser
         self.progress = progress or (lambda _done, _total: None)
+        self.found = found or (lambda _stories: None)
 
     @property
     def parser(self) -> Parser:
@@ -154,12 +157,16 @@ class Builder:
         for chunk in chunks:
             if self.cancel.is_set():
                 raise Cancelled
+            new: list[StorySummary] = []
             for p in chunk:
                 if p.row is not None:
                     rows.append(p.row)
                     ids.add(p.row.id)
+                    new.append(_summary(p.row))
                 elif p.skip is not None:
                     skips.append(p.skip)
+            if new:
+                self.found(new)
             if len(rows) + len(skips) >= 500:
                 store.apply(rows, skips, (), (), fresh=True)
                 rows, skips = [], []
@@ -299,3 +306,9 @@ class Builder:
             store.add_words(words)
         ix.close()
         return indexed
+
+
+def _summary(row: StoryRow) -> StorySummary:
+    """What a list row shows of a story just parsed."""
+    date = dt.date.fromisoformat(row.date) if row.date else None
+    return StorySummary(row.id, row.title, date, row.dateline, row.source)

@@ -6,8 +6,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, replace
+from typing import ClassVar, Literal
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -37,7 +37,7 @@ from enews_tui.tui.screens.library_keys import LIBRARY_BINDINGS, LibraryScreen
 from enews_tui.tui.source import StorySource
 from enews_tui.tui.widgets.contacts import ContactPanel, contacts_summary
 from enews_tui.tui.widgets.reader import Reader
-from enews_tui.tui.widgets.search_bar import SEARCH_MORE, SEARCH_PAGE, SearchBar
+from enews_tui.tui.widgets.search_bar import SearchBar, as_typed
 from enews_tui.tui.widgets.story_list import StoryList
 
 #: Progress updates from the refresh thread are posted at most this often (seconds).
@@ -46,6 +46,15 @@ PROGRESS_EVERY = 0.1
 PREVIEW_DELAY = 0.12
 #: Terminal widths below which the footer drops the spaces between its keys.
 COMPACT_FOOTER_BELOW = 80
+#: Hits fetched (with snippets, which cost most of a search) for the first screenful; more are
+#: fetched as the list scrolls towards the end of what it holds.
+SEARCH_PAGE = 30
+#: How far past the loaded hits one "more" request reaches.
+SEARCH_MORE = 100
+#: While typing, "no stories match", "Did you mean" and query errors wait for a pause this long
+#: (seconds) or for enter: a half-typed word or phrase is not a mistake yet.
+ADVICE_DELAY = 0.6
+Sort = Literal["relevance", "date"]
 
 
 class MainScreen(LibraryScreen):
@@ -80,6 +89,7 @@ class MainScreen(LibraryScreen):
         Binding("c", "copy_contact", "Copy"),
         Binding("C", "copy_all", "Copy all", show=False),
         Binding("i", "toggle_contacts", "Contacts", show=False),
+        Binding("S", "toggle_sort", "Sort", show=False),
         *LIBRARY_BINDINGS,
     ]
 
@@ -95,6 +105,12 @@ class MainScreen(LibraryScreen):
 
         done: int
         total: int
+
+    @dataclass
+    class StoriesFound(Message):
+        """A full build stored these stories (a first launch lists them as they come)."""
+
+        summaries: list[StorySummary]
 
     @dataclass
     class IndexRefreshed(Message):
@@ -118,21 +134,6 @@ class MainScreen(LibraryScreen):
         reason: str
 
     @dataclass
-    class SearchFound(Message):
-        """The query of `generation` found `result` (a first page, or `more` hits)."""
-
-        generation: int
-        result: SearchResult
-        more: bool
-
-    @dataclass
-    class SearchFailed(Message):
-        """The query of `generation` could not be run; `reason` is for the user."""
-
-        generation: int
-        reason: str
-
-    @dataclass
     class StoryLoaded(Message):
         """A story (or None: it left the index) was read for the reader."""
 
@@ -149,6 +150,22 @@ class MainScreen(LibraryScreen):
         summary: str
         tool: str | None
         saved: str | None = None
+
+    @dataclass
+    class SearchFound(Message):
+        """A search thread's answer for the query of `generation` (`more`: a longer run)."""
+
+        generation: int
+        result: SearchResult
+        more: bool
+
+    @dataclass
+    class SearchFailed(Message):
+        """A search thread's error for the query of `generation`."""
+
+        generation: int
+        reason: str
+        query_error: bool  # the query's own mistake (told once typing pauses), else the index's
 
     @dataclass
     class BrowserMissing(Message):
@@ -173,6 +190,15 @@ class MainScreen(LibraryScreen):
         self._scroll_on_load = 0.0
         #: The user's choice for the contact panel (None: folded where the screen is short).
         self._contacts_folded: bool | None = None
+        #: The query searched last, as run (`pest*` while `pest` is typed), and its number:
+        #: an answer for an older number is dropped.
+        self._query = ""
+        self._finished = False
+        self._search_generation = 0
+        self._sort: Sort = "relevance"
+        self._advice_timer: Timer | None = None
+        #: Stories a first build has stored so far, listed while it runs.
+        self._arrived: list[StorySummary] = []
         #: True while the refresh thread runs (read by the app when quitting).
         self.refreshing = False
         #: The generation of the query being searched (read by the search threads).
@@ -196,7 +222,7 @@ class MainScreen(LibraryScreen):
 
     def on_mount(self) -> None:
         """Paint at once; the list and the refresh come from workers."""
-        self.query_one(StoryList).border_title = "Stories"
+        self._title_list()
         self.query_one(Reader).border_title = "Story"
         self.query_one("#contact-box").border_title = "Contacts"
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
@@ -217,9 +243,7 @@ class MainScreen(LibraryScreen):
         """The index is open: load the list, refresh, and search for what was typed meanwhile."""
         self._index = index
         self._start_loading()
-        bar = self.query_one(SearchBar)
-        if bar.query_text:
-            bar.search(now=True)
+        self._search_again()  # what was typed meanwhile
 
     def _start_loading(self) -> None:
         """Read the list, then refresh the index, both in threads (once the index is open)."""
@@ -276,8 +300,13 @@ class MainScreen(LibraryScreen):
                 last = now
                 self.post_message(self.RefreshProgressed(done, total))
 
+        def found(summaries: list[StorySummary]) -> None:
+            self.post_message(self.StoriesFound(summaries))
+
         try:
-            report = self.index.refresh(rebuild=rebuild, progress=progress, cancelled=cancelled)
+            report = self.index.refresh(
+                rebuild=rebuild, progress=progress, cancelled=cancelled, found=found
+            )
             changed = self.index.generation != before
             summaries = self.index.summaries() if changed or rebuild else None
             count = len(summaries) if summaries is not None else self.index.count()
@@ -287,6 +316,50 @@ class MainScreen(LibraryScreen):
         finally:
             self.refreshing = False
         self.post_message(self.IndexRefreshed(report, summaries, count))
+
+    @work(thread=True, exclusive=True, group="search")
+    def search_stories(self, query: str, generation: int, sort: Sort, whole: str) -> None:
+        """Search off the UI thread (the first screenful of hits). When `query` finds nothing,
+        `whole` (its other reading: the last word whole while typing, a prefix after enter) is
+        asked too: its hits if it has some, else its spelling suggestion."""
+        self._search_thread(query, generation, SEARCH_PAGE, sort, more=False, whole=whole)
+
+    @work(thread=True, exclusive=True, group="search-more")
+    def search_more(self, query: str, generation: int, limit: int, sort: Sort) -> None:
+        """The same query with a higher limit (its own group: it never cancels a new query)."""
+        self._search_thread(query, generation, limit, sort, more=True)
+
+    def _search_thread(
+        self,
+        query: str,
+        generation: int,
+        limit: int,
+        sort: Sort,
+        *,
+        more: bool,
+        whole: str | None = None,
+    ) -> None:
+        """The search proper, in a worker thread; a stale answer is dropped, here and when
+        applied."""
+        if generation != self._search_generation:
+            return
+        mistake = False
+        try:
+            result = self.index.search(query, limit=limit, sort=sort)
+            if not result.total and whole and whole != query and not more:
+                other = self.index.search(whole, limit=limit, sort=sort)
+                suggestion = result.suggestion or other.suggestion
+                result = other if other.total else replace(result, suggestion=suggestion)
+        except QueryError as exc:
+            failure, mistake = sanitize_line(str(exc)), True
+        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
+            failure = f"search failed: {one_line(exc)}"
+        else:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.SearchFound(generation, result, more))
+            return
+        if not more and not get_current_worker().is_cancelled:
+            self.post_message(self.SearchFailed(generation, failure, mistake))
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
@@ -326,6 +399,19 @@ class MainScreen(LibraryScreen):
         if not self._summaries and not bar.query_text:
             bar.show_status(f"Building the index: {message.done:,} of {message.total:,} pages read")
 
+    def on_main_screen_stories_found(self, message: StoriesFound) -> None:
+        """The first build goes on: list its stories as they are stored (newest first once it
+        is done), unless the list already shows the index or a search."""
+        if self._summaries or self.query_one(SearchBar).query_text:
+            return
+        stories_list = self.query_one(StoryList)
+        self._arrived.extend(message.summaries)
+        arrived = list(self._arrived)
+        if len(arrived) == len(message.summaries):
+            stories_list.show(arrived)
+        else:
+            stories_list.extend(arrived, more=0)  # the cursor and scroll stay where they are
+
     def on_main_screen_index_refreshed(self, message: IndexRefreshed) -> None:
         """Hide the progress; reload the list (and the search) if the index changed."""
         report = message.report
@@ -339,9 +425,18 @@ class MainScreen(LibraryScreen):
         if message.summaries is not None:
             self._set_summaries(message.summaries)
             if bar.query_text:
-                bar.search(now=True)
+                self._search_again()
             else:
                 self._show_all()
+        if not message.count:  # say so, rather than show an empty list without a word
+            where = sanitize_line(str(self.index.archive.root))
+            bar.show_status(f"No stories in this archive ({where}).", "-warning")
+            hint = (
+                "This archive holds no stories: open a folder of saved pages (.html, .htm, "
+                ".txt) or web-archive files (.warc, .wacz) with --archive PATH."
+            )
+            self.query_one(Reader).compose_placeholder(hint)
+            self.query_one(StoryList).empty_text = hint
 
     def on_main_screen_work_failed(self, message: WorkFailed) -> None:
         """Say what could not be read, and why."""
@@ -353,65 +448,133 @@ class MainScreen(LibraryScreen):
         self.notify(f"Index refresh failed: {message.reason}", severity="error", markup=False)
 
     def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
-        """Search for what was typed, off the UI thread (once the index is open)."""
-        self._search_generation = message.generation
-        if self._index is None:
-            return
-        self._run_search(message.query, message.generation, SEARCH_PAGE)
+        """Search for what was typed (its last word a prefix while typing)."""
+        self._finished = message.finished
+        text, finished = message.text, message.finished
+        self._run_query(as_typed(text, finished), as_typed(text, not finished))
 
-    @work(thread=True, exclusive=True, group="search")
-    def _run_search(self, query: str, generation: int, limit: int) -> None:
-        """A query's first page; a stale answer is dropped, here and when applied."""
-        self._search_thread(query, generation, limit, False)
-
-    @work(thread=True, exclusive=True, group="search-more")
-    def _fetch_more(self, query: str, generation: int, limit: int) -> None:
-        """The same query with a higher limit (its own group: it never cancels a new query)."""
-        self._search_thread(query, generation, limit, True)
-
-    def _search_thread(self, query: str, generation: int, limit: int, more: bool) -> None:
-        """The search proper, in a worker thread."""
-        if generation != self._search_generation:
+    def _run_query(self, query: str, whole: str = "") -> None:
+        """Search for `query` (every story, newest first, when it is blank); `whole`: its
+        other reading, tried when it finds nothing."""
+        self._search_generation += 1
+        self._stop_advice()
+        self._query = query
+        self._title_list()
+        if not query:
+            self._show_all()
             return
-        try:
-            result = self.index.search(query, limit=limit)
-        except QueryError as exc:
-            failure = sanitize_line(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
-            failure = f"search failed: {one_line(exc)}"
-        else:
-            if not get_current_worker().is_cancelled:
-                self.post_message(self.SearchFound(generation, result, more))
+        if self._index is None:  # still opening: searched once it is open
             return
-        if not more and not get_current_worker().is_cancelled:
-            self.post_message(self.SearchFailed(generation, failure))
+        self.search_stories(query, self._search_generation, self._sort, whole or query)
+
+    def _search_again(self) -> None:
+        """The query in the box once more (the index changed, or the sort)."""
+        bar = self.query_one(SearchBar)
+        if bar.query_text:
+            value = self.query_one("#search", Input).value
+            self._run_query(as_typed(value, self._finished), as_typed(value, not self._finished))
 
     def on_main_screen_search_found(self, message: SearchFound) -> None:
-        """Show the latest query's hits, their words marked, and count them under the box; or
-        extend the list with more of them."""
-        bar = self.query_one(SearchBar)
-        if message.generation != bar.generation:
+        """Show the hits of the latest query; "no stories match" waits for a pause in typing."""
+        if message.generation != self._search_generation:
             return
         result = message.result
-        stories_list = self.query_one(StoryList)
         if message.more:
+            stories_list = self.query_one(StoryList)
             if len(result.hits) > len(stories_list.rows):
                 stories_list.extend(result.hits, more=result.total - len(result.hits))
             return
-        bar.show_answer(result)
-        self._terms = result.terms
-        more = result.total - len(result.hits)
-        stories_list.show(result.hits, terms=result.terms, more=more)
+        if result.total or self._building:
+            self._show_result(result)
+        else:
+            self._when_typing_pauses(lambda: self._show_result(result))
 
     def on_main_screen_search_failed(self, message: SearchFailed) -> None:
-        """Say what is wrong with the query; typing goes on, the old hits stay."""
+        """Say what is wrong with the query, once typing pauses; the old hits stay."""
+        if message.generation != self._search_generation:
+            return
         bar = self.query_one(SearchBar)
-        if message.generation == bar.generation:
+        if message.query_error:
+            self._when_typing_pauses(lambda: bar.show_status(message.reason, "-error"))
+        else:
             bar.show_status(message.reason, "-error")
 
-    def on_search_bar_cleared(self, message: SearchBar.Cleared) -> None:
-        """A blank query: every story again."""
-        self._show_all()
+    def _show_result(self, result: SearchResult) -> None:
+        """The hits in the list, their words marked, and their count under the search bar."""
+        bar = self.query_one(SearchBar)
+        if result.total:
+            total = max(len(self._summaries), result.total)
+            bar.show_status(f"{result.total:,} of {story_count(total)}")
+        elif self._building:
+            bar.show_status(
+                "The index is still being built: this search runs again when it is done.",
+                "-warning",
+            )
+        elif result.suggestion:
+            suggestion = sanitize_line(result.suggestion)
+            bar.show_status(f"No stories match. Did you mean: {suggestion}?", "-warning")
+        else:
+            bar.show_status("No stories match.", "-warning")
+        self._terms = result.terms
+        more = result.total - len(result.hits)
+        self.query_one(StoryList).show(result.hits, terms=result.terms, more=more)
+
+    def _when_typing_pauses(self, show: Callable[[], None]) -> None:
+        """Run `show` once typing has paused for `ADVICE_DELAY` (at once after enter), unless
+        another query comes first."""
+        self._stop_advice()
+        waited = time.monotonic() - self.query_one(SearchBar).last_keystroke
+        if self._finished or waited >= ADVICE_DELAY:
+            show()
+            return
+        generation = self._search_generation
+
+        def fire() -> None:
+            self._advice_timer = None
+            if generation == self._search_generation:
+                show()
+
+        self._advice_timer = self.set_timer(ADVICE_DELAY - waited, fire)
+
+    def _stop_advice(self) -> None:
+        if self._advice_timer is not None:
+            self._advice_timer.stop()
+            self._advice_timer = None
+
+    @property
+    def _building(self) -> bool:
+        """Whether the first build of the index is still running (nothing to search yet)."""
+        return self.refreshing and not self._summaries
+
+    def _title_list(self) -> None:
+        """The list's header says what it shows and in which order."""
+        if not self._query:
+            title = "Stories · newest first"
+        elif self._sort == "date":
+            title = "Hits · newest first"
+        else:
+            title = "Hits · best first"
+        self.query_one(StoryList).border_title = title
+
+    def action_toggle_sort(self) -> None:
+        """Hits by relevance or by date (S, the palette)."""
+        self._sort = "date" if self._sort == "relevance" else "relevance"
+        self._title_list()
+        if self._query:
+            self._search_again()
+        else:
+            order = "best first" if self._sort == "relevance" else "newest first"
+            self.notify(f"Search hits will be sorted {order}.", markup=False, timeout=3)
+
+    def action_sort_hits(self) -> None:
+        """The palette's sort (allowed while the search bar has focus, unlike the S key)."""
+        self.action_toggle_sort()
+
+    def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
+        """The list scrolled near the end of its hits: fetch further."""
+        if self._query:
+            limit = message.loaded + SEARCH_MORE
+            self.search_more(self._query, self._search_generation, limit, self._sort)
 
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
         """Enter in the search bar: to the list, top hit highlighted."""
@@ -421,12 +584,6 @@ class MainScreen(LibraryScreen):
         if (story_id := stories_list.highlighted_id) is not None:
             self._stop_preview()  # the top hit in the reader now, its words marked
             self._preview(story_id)
-
-    def on_story_list_more_wanted(self, message: StoryList.MoreWanted) -> None:
-        """The list scrolled near the end of its hits: fetch further."""
-        bar = self.query_one(SearchBar)
-        if query := bar.query_text:
-            self._fetch_more(query, bar.generation, message.loaded + SEARCH_MORE)
 
     def on_main_screen_story_loaded(self, message: StoryLoaded) -> None:
         """Show the story in the reader and its contacts in the panel."""
@@ -553,7 +710,7 @@ class MainScreen(LibraryScreen):
         """In the search bar: clear the query, then leave it; elsewhere: back a level."""
         search = self.query_one("#search", Input)
         if self.focused is search and search.value:
-            search.value = ""
+            self.query_one(SearchBar).clear()
             return
         self.action_back()
 
@@ -660,13 +817,15 @@ class MainScreen(LibraryScreen):
         """Every story, as the index now holds them."""
         replacing = bool(self._summaries)
         self._summaries = summaries
-        self.query_one(SearchBar).story_count = len(summaries)
         self.library_stories([s.id for s in summaries])
         runtime.freeze_long_lived(replacing)  # the rows live until the next refresh
 
     def _show_all(self) -> None:
         """Every story, newest first (the empty query), with no marks."""
         self._terms = ()
+        if not self._summaries and self._arrived:  # a first build: what it stored so far
+            self.query_one(StoryList).show(list(self._arrived))
+            return
         self.query_one(StoryList).show(self._summaries)
         self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
@@ -732,6 +891,7 @@ _LETTER_ACTIONS = frozenset(
         "previous_hit",
         "focus_search",
         "toggle_contacts",
+        "toggle_sort",
     }
 )
 

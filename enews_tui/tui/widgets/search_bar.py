@@ -1,7 +1,9 @@
-"""The search bar: the query box, what was typed (posted up, debounced), the status line."""
+"""The search bar: the query box and the status line under it. It says what was typed (and
+when); the screen searches and tells it what to show."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -13,33 +15,59 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, ProgressBar, Static
 
-from enews_tui.model import SearchResult
 from enews_tui.render import story_count
+from enews_tui.text import one_line
 
+#: The counting and error-line helpers, under the names the screens import them by.
+stories = story_count
+reason = one_line
 #: Within a burst of keys, typing pauses this long before the search starts, so the burst costs
 #: one search; the first key after a pause searches at once.
 DEBOUNCE = 0.15
-#: Hits fetched (with snippets, which cost most of a search) for the first screenful; more are
-#: fetched as the list scrolls towards the end of what it holds.
-SEARCH_PAGE = 30
-#: How far past the loaded hits one "more" request reaches.
-SEARCH_MORE = 100
+#: The last word, while it is being typed, counts as a prefix once it is this long (shorter
+#: prefixes stand for too many words to be worth a search each).
+PREFIX_MIN = 3
+#: Words of the query language that are not search words.
+OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
+#: Fields whose words can stand for their starts (`title:pes*`); others (`date:`, the
+#: library's `is:`, `has:`, `note:`) take their value whole.
+PREFIX_FIELDS = frozenset(
+    {"title", "teaser", "body", "byline", "author", "dateline", "contacts", "contact"}
+)
+_LAST_WORD = re.compile(r"(?:^|[\s(])(?:(\w+):)?(\w+)$")
+
+
+def as_typed(text: str, finished: bool) -> str:
+    """The query to run for `text` in the box: while typing (not `finished`), a last word of
+    `PREFIX_MIN` letters or more counts as a prefix (`pest` -> `pest*`), and a phrase still
+    open is closed; a space after the last word or enter makes it a whole word."""
+    query = text.strip()
+    if finished or not query or text[-1:].isspace():
+        return query
+    if query.count('"') % 2:  # a phrase being typed: search what it holds so far
+        return query + '"'
+    match = _LAST_WORD.search(query)
+    if match is None:
+        return query
+    field, word = match.group(1), match.group(2)
+    if len(word) < PREFIX_MIN or word in OPERATORS or word.isdigit():
+        return query
+    if field is not None and field.lower() not in PREFIX_FIELDS:
+        return query
+    return query + "*"
 
 
 class SearchBar(Vertical):
-    """The query box and the line under it: it posts what was typed (the screen searches) and
-    shows what it is told; a query's generation tells its answer from a stale one."""
+    """Says what is typed, debounced within a burst of keys; shows what the screen tells it."""
 
     @dataclass
     class Typed(Message):
-        """Search for `query` now (typing paused, or enter); `generation` names this query."""
+        """The query box holds `text` (`finished`: enter was pressed); `at` is when the key
+        came (monotonic seconds)."""
 
-        query: str
-        generation: int
-
-    @dataclass
-    class Cleared(Message):
-        """The query is blank again: show everything."""
+        text: str
+        finished: bool
+        at: float
 
     @dataclass
     class Submitted(Message):
@@ -48,11 +76,9 @@ class SearchBar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         """An empty bar."""
         super().__init__(id=id)
-        #: How many stories the archive holds (set by the screen), for "12 of 3,400 stories".
-        self.story_count = 0
-        self._generation = 0
         self._timer: Timer | None = None
         self._last_keystroke = 0.0
+        self._pending = False  # a burst's search is waiting for the burst to end
 
     def compose(self) -> ComposeResult:
         """The query box, then the status line with the index refresh at its right."""
@@ -71,25 +97,15 @@ class SearchBar(Vertical):
         return self.query_one("#search", Input).value.strip()
 
     @property
-    def generation(self) -> int:
-        """The latest query's generation: an answer of another one is stale."""
-        return self._generation
+    def last_keystroke(self) -> float:
+        """When the last key was typed (monotonic seconds)."""
+        return self._last_keystroke
 
     def show_status(self, text: str, state: str = "") -> None:
         """The line under the box; `state` is -error, -warning or nothing."""
         status = self.query_one("#search-status", Static)
         status.set_classes(state)
         status.update(Content(text))
-
-    def show_answer(self, result: SearchResult) -> None:
-        """Count the latest query's hits under the box (or say nothing matched)."""
-        if result.total:
-            total = max(self.story_count, result.total)
-            self.show_status(f"{result.total:,} of {story_count(total)}")
-        elif result.suggestion:
-            self.show_status(f"No stories match. Did you mean: {result.suggestion}?", "-warning")
-        else:
-            self.show_status("No stories match.", "-warning")
 
     def show_refresh(self, text: str, done: int | None = None, total: int | None = None) -> None:
         """The index refresh's state at the right; a progress bar while `done` is given."""
@@ -98,39 +114,43 @@ class SearchBar(Vertical):
         if done is not None:
             self.query_one(ProgressBar).update(total=max(total or 0, 1), progress=done)
 
-    def search(self, *, now: bool = False) -> None:
-        """Post the current query (debounced within a burst of keys, unless `now`)."""
-        self._generation += 1
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        query = self.query_text
-        if not query:
-            self.post_message(self.Cleared())
-            return
-        generation = self._generation
-        quiet = time.monotonic() - self._last_keystroke >= DEBOUNCE
-        self._last_keystroke = time.monotonic()
-        if now or quiet:
-            self.post_message(self.Typed(query, generation))
-            return
+    def clear(self) -> None:
+        """Empty the query box (which says so: an empty query lists everything)."""
+        self.query_one("#search", Input).value = ""
 
-        def fire() -> None:
-            self._timer = None
-            self.post_message(self.Typed(query, generation))
-
-        self._timer = self.set_timer(DEBOUNCE, fire)
+    def _say(self, finished: bool) -> None:
+        """Post what the box holds now."""
+        self._pending = False
+        value = self.query_one("#search", Input).value
+        self.post_message(self.Typed(value, finished, self._last_keystroke))
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        """Search as you type."""
+        """Search as you type: the first key after a pause at once, a burst once it ends."""
         event.stop()
-        self.search()
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        now = time.monotonic()
+        quiet = now - self._last_keystroke >= DEBOUNCE
+        self._last_keystroke = now
+        if quiet or not event.value.strip():
+            self._say(False)
+            return
+        self._pending = True
+
+        def fire() -> None:
+            self._timer = None
+            self._say(False)
+
+        self._timer = self.set_timer(DEBOUNCE, fire)
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:
-        """Enter: search now if typing was still pending, and say so."""
+        """Enter: the query as typed, its last word a whole word, searched now."""
         event.stop()
         if self._timer is not None:
-            self.search(now=True)
+            self._timer.stop()
+            self._timer = None
+        self._say(True)
         self.post_message(self.Submitted())

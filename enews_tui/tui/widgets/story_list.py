@@ -168,6 +168,8 @@ class StoryList(ScrollView, can_focus=True):
         self._line_height = 1
         self._extra = 0  # lines the cursor's row takes beyond the others (its whole title)
         self._asked_at = -1  # how many rows were loaded when more were last asked for
+        #: What the list says while it has no rows (set by the screen: an empty archive).
+        self.empty_text = ""
         #: The reader's library marks by story id: read rows are dimmed, starred and noted
         #: ones carry a mark (set by the screen; `refresh()` after changing it).
         self.marks: Mapping[str, Mark] = {}
@@ -286,6 +288,9 @@ class StoryList(ScrollView, can_focus=True):
         if self._more and index >= len(self._rows) - 5 and self._asked_at != len(self._rows):
             self._asked_at = len(self._rows)  # once per length: the answer extends the rows
             self.post_message(self.MoreWanted(len(self._rows)))
+        if not self._rows and self.empty_text and line == 0:
+            style = base + self.get_component_rich_style("story-list--more")
+            return Strip([Segment(" " + self.empty_text, style)]).adjust_cell_length(width, base)
         if index >= len(self._rows):
             if self._more and index == len(self._rows) and part == 0:
                 style = base + self.get_component_rich_style("story-list--more")
