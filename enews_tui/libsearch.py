@@ -181,27 +181,3 @@ def search(
     if suggestion:
         suggestion = " ".join([suggestion, *(t.text for t in terms)])
     return replace(result, query=query, suggestion=suggestion)
-
-
-class LibraryIndex:
-    """An index whose `search` understands the library's terms; everything else is the index's."""
-
-    def __init__(self, index: Any, library: Library) -> None:
-        """Wrap `index` (a StoryIndex, or anything with its methods) with `library`."""
-        self._index = index
-        self.library = library
-
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int | None = 50,
-        sort: Literal["relevance", "date"] = "relevance",
-        snippets: bool = True,
-    ) -> SearchResult:
-        """Ranked hits, library terms included."""
-        return search(self._index, self.library, query, limit=limit, sort=sort, snippets=snippets)
-
-    def __getattr__(self, name: str) -> Any:
-        """Everything but `search` and `library` comes from the wrapped index."""
-        return getattr(self._index, name)

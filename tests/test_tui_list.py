@@ -7,6 +7,7 @@ and the races need a search whose speed the test controls.
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from typing import Literal
 
 import pytest
@@ -86,12 +87,16 @@ class SlowFirstIndex(FakeIndex):
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
         """Block on "c" until released."""
         self.started.append(query)
         if query == "c":
             self.release.wait(5)
-        return super().search(query, limit=limit, sort=sort, snippets=snippets)
+        return super().search(
+            query, limit=limit, sort=sort, snippets=snippets, only=only, without=without
+        )
 
 
 _TITLES = ["council votes", "campus news", "concert tonight", "council elects chair"]
@@ -243,6 +248,8 @@ class BrokenIndex(FakeIndex):
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
         """Fails."""
         raise OSError("disk on fire \x1b]0;x\x07")

@@ -4,7 +4,7 @@ errors after a pause, escape, sorting, and a search while the first index build 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 import pytest
@@ -60,6 +60,8 @@ class PrefixIndex(FakeIndex):
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
         """Every query word starts a title word (`pes*`) or is one (`pest`)."""
         self.searches.append(query)

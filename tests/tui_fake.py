@@ -4,7 +4,7 @@ would never produce (100k stories; unsanitized markup to prove the widgets rende
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -83,13 +83,22 @@ class FakeIndex:
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
-        """Stories whose title contains every word; `(` is a malformed query."""
+        """Stories whose title contains every word (within the id filters); `(` is a malformed
+        query."""
         self.searches.append(query)
         if "(" in query:
             raise QueryError("missing closing parenthesis")
         words = [w.rstrip("*") for w in query.lower().split()]  # `cou*` while typing: a prefix
-        found = [s for s in self._summaries if all(w in s.title.lower() for w in words)]
+        found = [
+            s
+            for s in self._summaries
+            if all(w in s.title.lower() for w in words)
+            and (only is None or s.id in only)
+            and s.id not in without
+        ]
         return self._result(query, found, limit, tuple(words))
 
     def _result(

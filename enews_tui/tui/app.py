@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -20,7 +20,6 @@ from enews_tui import runtime
 from enews_tui.archive import Archive
 from enews_tui.fetch import FetchReport
 from enews_tui.library import Library, open_or_memory
-from enews_tui.libsearch import LibraryIndex
 from enews_tui.paths import data_dir
 from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.commands import EnewsCommands
@@ -88,7 +87,7 @@ class EnewsApp(App[int]):
         self._opening = index if isinstance(index, IndexOpening) else None
         self.index: StorySource | None = None
         if not isinstance(index, IndexOpening):
-            self.index = self._with_library(index)
+            self.index = index
         self.refresh_on_mount = refresh_on_mount
         self.bundled_notice = bundled_notice
         self.fetcher = AppFetch()
@@ -154,10 +153,6 @@ class EnewsApp(App[int]):
         else:
             self.notify(f"{text}. Start enews-tui again to read them.", markup=False, timeout=15)
 
-    def _with_library(self, index: StorySource) -> StorySource:
-        """Searches that understand the library's terms (is:starred, note:word, ...)."""
-        return cast(StorySource, LibraryIndex(index, self.library))
-
     @work(thread=True, group="open-index")
     def _wait_for_index(self, opening: IndexOpening) -> None:
         """Wait (off the UI thread) for the index being opened; say when it is, or why not."""
@@ -170,7 +165,7 @@ class EnewsApp(App[int]):
 
     def on_enews_app_index_opened(self, message: IndexOpened) -> None:
         """The screens read through the open index from now on."""
-        self.index = self._with_library(message.index)
+        self.index = message.index
         self.main_screen.index_opened(self.index)
 
     def on_enews_app_index_failed(self, message: IndexFailed) -> None:

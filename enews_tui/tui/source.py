@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Literal, Protocol
 
 from enews_tui.archive import Archive
@@ -51,8 +51,11 @@ class StorySource(Protocol):
         limit: int | None = 50,
         sort: Literal["relevance", "date"] = "relevance",
         snippets: bool = True,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
     ) -> SearchResult:
-        """Ranked hits; raises QueryError for a malformed query."""
+        """Ranked hits, narrowed to the ids in `only` (unless None) and away from those in
+        `without`; raises QueryError for a malformed query."""
         ...
 
     def related(self, story_id: str, limit: int = 5) -> list[StorySummary]:

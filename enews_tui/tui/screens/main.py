@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from enews_tui import runtime
+from enews_tui.libsearch import search as library_search
 from enews_tui.model import (
     Contact,
     QueryError,
@@ -345,9 +346,9 @@ class MainScreen(LibraryScreen):
             return
         mistake = False
         try:
-            result = self.index.search(query, limit=limit, sort=sort)
+            result = library_search(self.index, self.library, query, limit=limit, sort=sort)
             if not result.total and whole and whole != query and not more:
-                other = self.index.search(whole, limit=limit, sort=sort)
+                other = library_search(self.index, self.library, whole, limit=limit, sort=sort)
                 suggestion = result.suggestion or other.suggestion
                 result = other if other.total else replace(result, suggestion=suggestion)
         except QueryError as exc:
