@@ -27,7 +27,9 @@ from enews_tui.index.build.pages import PARALLEL_MIN
 from enews_tui.index.core import StoryIndex
 from enews_tui.index.engine import postings
 from enews_tui.index.engine.mapped import open_mapped
+from enews_tui.index.engine.patterns import FastPattern
 from enews_tui.index.engine.postings import direct_reader, positions_of
+from enews_tui.index.engine.schema import START_CHARS, STARTS, start_term
 from enews_tui.index.query import search as searching
 from enews_tui.index.query.search import parse
 from enews_tui.model import QueryError
@@ -189,6 +191,31 @@ def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
     lone = next(w[:5] for w in words if len(w) > 5 and sum(v[:5] == w[:5] for v in words) == 1)
     single = index.search(f"title:{lone}*", limit=None, snippets=False)
     assert single.hits and {hit.score for hit in single.hits} == {1.0}
+
+
+def test_a_three_letter_prefix_reads_the_list_of_its_first_letters(index: StoryIndex) -> None:
+    """Typing three letters asks for `dre*`: each segment answers it from one list of the
+    STARTS field (the stories with a word beginning so), which holds exactly the stories that
+    the postings of every word it stands for hold, deleted documents left out."""
+    assert index._searcher is not None
+    checked = 0
+    for sub, _offset in index._searcher.leaf_searchers():
+        reader = sub.reader()
+        direct = direct_reader(reader)
+        assert direct is not None
+        for field in ("title", "body", "contact"):
+            words = [w.decode() for w in reader.lexicon(field)]
+            for start in sorted({w[:START_CHARS] for w in words if len(w) >= START_CHARS}):
+                infos = [direct.term_info(field, w.encode()) for w in words if w.startswith(start)]
+                want = direct.union(i for i in infos if i is not None)
+                listed = direct.term_info(STARTS, start_term(field, start).encode())
+                assert listed is not None, (field, start)
+                assert direct.ids(listed) == sorted(want), (field, start)
+                checked += 1
+    assert checked > 50
+    prefix = FastPattern(wq.Prefix("body", "sta"))
+    assert prefix._start_term(index._searcher.reader()) is not None
+    assert FastPattern(wq.Prefix("body", "stat"))._start_term(index._searcher.reader()) is None
 
 
 @pytest.mark.parametrize("text", _queries("word", "two words", "prefix") + ["date:>2009"])

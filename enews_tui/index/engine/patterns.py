@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import repeat
+from operator import add
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, Matcher, NullMatcher
@@ -14,6 +16,7 @@ from whoosh.searching import Searcher
 
 from enews_tui.index.engine import internals
 from enews_tui.index.engine.postings import direct_reader
+from enews_tui.index.engine.schema import START_CHARS, STARTS, TEXT_FIELDS, start_term
 
 
 class _UnprunedListMatcher(ListMatcher):  # type: ignore[misc]
@@ -65,6 +68,9 @@ class FastPattern(wq.Query):  # type: ignore[misc]
 
     def matching_ids(self, reader: IndexReader) -> list[int]:
         """The segment's documents holding one of the terms, ascending."""
+        starts = self._start_term(reader)
+        if starts is not None:  # one list of documents instead of every term's postings
+            return self._term_ids(reader, STARTS, starts)
         direct = direct_reader(reader)
         if direct is not None:
             if isinstance(self.inner, wq.Prefix):
@@ -79,6 +85,30 @@ class FastPattern(wq.Query):  # type: ignore[misc]
             if (self.fieldname, btext) in reader:
                 docs.update(_posting_ids(reader.postings(self.fieldname, btext)))
         return sorted(docs)
+
+    def _start_term(self, reader: IndexReader) -> bytes | None:
+        """The STARTS term that lists this prefix's documents, None when it has none (not a
+        text field's prefix of START_CHARS letters)."""
+        inner = self.inner
+        if (
+            type(inner) is not wq.Prefix
+            or len(inner.text) != START_CHARS
+            or self.fieldname not in TEXT_FIELDS
+            or STARTS not in reader.schema
+        ):
+            return None
+        return start_term(self.fieldname, inner.text).encode("utf-8")
+
+    @staticmethod
+    def _term_ids(reader: IndexReader, fieldname: str, btext: bytes) -> list[int]:
+        """The documents of one term of the segment, ascending."""
+        direct = direct_reader(reader)
+        if direct is not None:
+            info = direct.term_info(fieldname, btext)
+            return direct.ids(info) if info is not None else []
+        if (fieldname, btext) not in reader:
+            return []
+        return _posting_ids(reader.postings(fieldname, btext))
 
     def docs(self, searcher: Searcher, deleting: bool = False) -> Iterator[int]:
         """The matching document numbers of this (sub)searcher."""
@@ -136,12 +166,22 @@ class FastPatterns(wq.Query):  # type: ignore[misc]
         return sum(p.estimate_size(reader) for p in self.parts)
 
     def scores_in(self, reader: IndexReader) -> dict[int, float]:
+        """Document number -> the sum of the boosts of the parts matching it, by C calls alone
+        (a short prefix matches most of the archive in the body)."""
         scores: dict[int, float] = {}
+        fields = reader.indexed_field_names()
         for part in self.parts:
-            if part.fieldname not in reader.indexed_field_names():
+            if part.fieldname not in fields:
                 continue
-            for doc in part.matching_ids(reader):
-                scores[doc] = scores.get(doc, 0.0) + part.boost
+            docs = part.matching_ids(reader)
+            boost = part.boost
+            if not scores:
+                scores = dict.fromkeys(docs, boost)
+                continue
+            again = list(scores.keys() & docs)
+            summed = list(map(add, map(scores.__getitem__, again), repeat(boost)))
+            scores.update(dict.fromkeys(docs, boost))
+            scores.update(zip(again, summed, strict=True))
         return scores
 
     def segment_scores(self, reader: IndexReader) -> dict[int, float]:

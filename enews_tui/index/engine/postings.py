@@ -65,6 +65,13 @@ class DirectReader:
             docs.update(self._all_ids(info))
         return docs.difference(self._deleted) if self._deleted else docs
 
+    def ids(self, info: TermInfo) -> list[int]:
+        """Every document of one term, ascending, without the deleted ones."""
+        found = list(self._all_ids(info))
+        if self._deleted and not self._deleted.isdisjoint(found):
+            found = [d for d in found if d not in self._deleted]
+        return found
+
     def _all_ids(self, info: TermInfo) -> Iterable[int]:
         """Every document number of the term, deleted or not, ascending: from its statistics
         when they tell."""

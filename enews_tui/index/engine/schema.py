@@ -8,21 +8,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
-from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
-from whoosh.formats import Positions
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.formats import Existence, Positions
 from whoosh.lang.porter import stem as _stem
 from whoosh.support.charset import accent_map
 
 from enews_tui.model import Contact, Story
 
 #: Bump when the schema, the analyzer or the SQLite layout changes: it names the index folder.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: The fields a bare word searches, and the names `field:value` accepts (aliases included).
 DEFAULT_FIELDS = ("title", "teaser", "body", "byline", "dateline", "contact")
 FIELD_ALIASES = {"author": "byline", "contacts": "contact", "text": "body"}
 TEXT_FIELDS = DEFAULT_FIELDS
 QUERY_FIELDS = frozenset(DEFAULT_FIELDS) | {"date"} | frozenset(FIELD_ALIASES)
+#: The hidden field that lists, per story, the first START_CHARS letters of every term of each
+#: text field (`body:dre`): a prefix of that length (`dre*`, what typing three letters asks)
+#: reads one list of documents instead of the postings of every term it stands for (hundreds,
+#: each decoded with its positions). Not searchable by name.
+STARTS = "starts"
+START_CHARS = 3
 
 #: A word as the analyzer cuts it (`u.s.` and `e-mail` parts alike); snippet spans cut the same
 #: words, so the marks fall on what the index matched. An "s" after an apostrophe is a word of
@@ -224,6 +230,41 @@ def _single_positions() -> list[bytes]:
     return _SINGLE
 
 
+class TermSet(Existence):  # type: ignore[misc]
+    """Whoosh's existence format (documents only: no frequencies, no positions), reading a list
+    of terms as they are to be indexed."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        """(term, 1, boost, no value) per distinct term."""
+        if not isinstance(value, list):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for term in set(value):
+            yield term, 1, boost, b""
+
+
+def start_term(fieldname: str, prefix: str) -> str:
+    """The term of the STARTS field standing for the terms of `fieldname` that begin with
+    `prefix` (START_CHARS letters)."""
+    return f"{fieldname}:{prefix}"
+
+
+def start_terms(fields: dict[str, Any]) -> list[str]:
+    """The STARTS terms of a document whose text fields are term lists."""
+    found: set[str] = set()
+    for name in TEXT_FIELDS:
+        found.update({f"{name}:{t[:START_CHARS]}" for t in fields[name] if len(t) >= START_CHARS})
+    return list(found)
+
+
+def _starts() -> KEYWORD:
+    """The STARTS field: a set of terms per document, unscored."""
+    field = KEYWORD(scorable=False)
+    field.format = TermSet()
+    return field
+
+
 def _text(analyzer: FoldingStemAnalyzer, field_boost: float = 1.0) -> TEXT:
     """A text field with positions (phrases), its format reading pre-analyzed term lists."""
     field = TEXT(analyzer=analyzer, field_boost=field_boost)
@@ -259,6 +300,8 @@ def make_schema() -> Schema:
         # `--sort date`: yyyymmdd, 0 when undated, so newest first puts undated stories last
         # (a missing DATETIME value sorts as the largest).
         newest=NUMERIC(int, bits=32, sortable=True),
+        # What prefix search reads for the first letters of a word (see STARTS).
+        starts=_starts(),
     )
 
 
@@ -308,6 +351,9 @@ def story_fields(story: Story, *, analyzed: bool = True) -> dict[str, Any]:
     if analyzed:
         for name in TEXT_FIELDS:
             fields[name] = analyze(fields[name])
+        fields[STARTS] = start_terms(fields)
+    else:
+        fields[STARTS] = start_terms({name: analyze(fields[name]) for name in TEXT_FIELDS})
     fields["newest"] = 0
     if story.date is not None:
         fields["date"] = dt.datetime(story.date.year, story.date.month, story.date.day)
