@@ -132,12 +132,13 @@ def search(
     q = parse(qparser, text)  # the only step that raises QueryError
     try:
         docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
-        found, total, terms = _ranked_fast(searcher, q, limit, sort, docs)
+        wanted = _Wanted(limit, sort, docs)
+        found, total, terms = _ranked_fast(searcher, q, wanted)
     except Exception as exc:  # noqa: BLE001 - a fault of our read path: Whoosh's matchers answer
         _fast_path_failed(exc)
         try:
             docs = _DocFilter(_docnums(searcher, only), _docnums(searcher, without) or None)
-            found, total, terms = _ranked_whoosh(searcher, q, limit, sort, docs)
+            found, total, terms = _ranked_whoosh(searcher, q, _Wanted(limit, sort, docs))
         except Exception as inner:  # noqa: BLE001 - Whoosh itself failed: the index is damaged
             raise SearchFault(
                 f"the index failed on this search ({one_line(inner)}); "
@@ -180,6 +181,15 @@ class _DocFilter(NamedTuple):
 _NO_FILTER = _DocFilter()
 
 
+class _Wanted(NamedTuple):
+    """What a search asks for besides its query: how many hits, in which order, of which
+    documents."""
+
+    limit: int | None
+    sort: Literal["relevance", "date"]
+    docs: _DocFilter = _NO_FILTER
+
+
 #: Story id -> document number (None: not indexed), remembered per searcher: a lookup costs
 #: ~50 us, and `is:unread` asks for every read story at each keystroke.
 _DOCNUMS: weakref.WeakKeyDictionary[Searcher, dict[str, int | None]] = weakref.WeakKeyDictionary()
@@ -199,60 +209,51 @@ def _docnums(searcher: Searcher, ids: Collection[str] | None) -> set[int] | None
     return found
 
 
-def _ranked_fast(
-    searcher: Searcher,
-    q: wq.Query,
-    limit: int | None,
-    sort: Literal["relevance", "date"],
-    docs: _DocFilter = _NO_FILTER,
-) -> _Found:
+def _ranked_fast(searcher: Searcher, q: wq.Query, wanted: _Wanted) -> _Found:
     """(story id, score) of the first `limit` matches, the total and the words to mark, by our
     read path: typo words expanded once for every field, patterns and BM25 from the postings."""
     q = expand_fuzzy(searcher.reader(), q)
     terms = collect_terms(q)
     q = fast_patterns(q)
-    scores = score_all(searcher, q) if sort == "relevance" else None
+    scores = score_all(searcher, q) if wanted.sort == "relevance" else None
     if scores is None:
-        found, total = _collected(searcher, q, limit, sort, docs)
+        found, total = _collected(searcher, q, wanted)
         return found, total, terms
-    if docs != _NO_FILTER:
-        scores = {d: s for d, s in scores.items() if docs.keeps(d)}
-    total = len(scores)
-    # Whoosh's order: best score first, then the lower document number.
-    if limit is None or limit >= total:
-        ranked = sorted(scores.items(), key=_rank)
-    elif limit <= 0:
-        ranked = []
-    else:
-        # The limit-th best score first (floats compared in C), then only the matches scoring at
-        # least that are ordered: a sort key per match is slow for a common word.
-        lowest = heapq.nlargest(limit, scores.values())[-1]
-        kept = compress(scores.items(), map(lowest.__le__, scores.values()))
-        ranked = sorted(kept, key=_rank)[:limit]
-    return [(searcher.stored_fields(d)["id"], s) for d, s in ranked], total, terms
+    if wanted.docs != _NO_FILTER:
+        keeps = wanted.docs.keeps
+        scores = {d: s for d, s in scores.items() if keeps(d)}
+    ranked = _best(scores, wanted.limit)
+    return [(searcher.stored_fields(d)["id"], s) for d, s in ranked], len(scores), terms
 
 
-def _ranked_whoosh(
-    searcher: Searcher,
-    q: wq.Query,
-    limit: int | None,
-    sort: Literal["relevance", "date"],
-    docs: _DocFilter = _NO_FILTER,
-) -> _Found:
+def _best(scores: dict[int, float], limit: int | None) -> list[tuple[int, float]]:
+    """The first `limit` (document, score) in Whoosh's order: best score first, then the lower
+    document number."""
+    if limit is None or limit >= len(scores):
+        return sorted(scores.items(), key=_rank)
+    if limit <= 0:
+        return []
+    # The limit-th best score first (floats compared in C); the matches above it are fewer than
+    # `limit`, ordered by a key; those tied with it (a prefix scores most of its matches alike)
+    # only need their lowest document numbers, sorted as plain numbers.
+    lowest = heapq.nlargest(limit, scores.values())[-1]
+    above = sorted(compress(scores.items(), map(lowest.__lt__, scores.values())), key=_rank)
+    tied = sorted(compress(scores.keys(), map(lowest.__eq__, scores.values())))
+    return above + [(d, lowest) for d in tied[: limit - len(above)]]
+
+
+def _ranked_whoosh(searcher: Searcher, q: wq.Query, wanted: _Wanted) -> _Found:
     """What `_ranked_fast` gives, by Whoosh's own matchers alone (slower, same stories)."""
-    found, total = _collected(searcher, q, limit, sort, docs)
+    found, total = _collected(searcher, q, wanted)
     return found, total, collect_terms(q)
 
 
 def _collected(
-    searcher: Searcher,
-    q: wq.Query,
-    limit: int | None,
-    sort: Literal["relevance", "date"],
-    docs: _DocFilter = _NO_FILTER,
+    searcher: Searcher, q: wq.Query, wanted: _Wanted
 ) -> tuple[list[tuple[str, float]], int]:
     """(story id, score) of the first `limit` matches and the total, by Whoosh's collectors
     (narrowed by `docs`)."""
+    limit, sort, docs = wanted
     allow, deny = docs
     if sort == "date":
         results = searcher.search(
