@@ -136,11 +136,18 @@ class MainScreen(LibraryScreen):
 
     @dataclass
     class StoryLoaded(Message):
-        """A story (or None: it left the index) was read for the reader."""
+        """A story (or None: it left the index) was read for the reader; its related stories
+        come after it (`RelatedFound`): they wait for a search in progress, the story does not."""
 
         token: int
         story_id: str
         story: Story | None
+
+    @dataclass
+    class RelatedFound(Message):
+        """The stories most like the story of `token`, for the end of the reader."""
+
+        token: int
         related: list[StorySummary]
 
     @dataclass
@@ -186,9 +193,10 @@ class MainScreen(LibraryScreen):
         self._opening: str | None = None  # the story last asked for
         self._reader_terms: tuple[str, ...] = ()  # the words marked in the reader's story
         self._preview_timer: Timer | None = None
-        #: Stories read before the one in the reader (id, scroll position): `back` returns there.
-        self._history: list[tuple[str, float]] = []
-        self._scroll_on_load = 0.0
+        #: Stories read before the one in the reader (id, scroll position, related stories):
+        #: `back` returns there, related stories shown at once so the scroll lands where it was.
+        self._history: list[tuple[str, float, tuple[StorySummary, ...]]] = []
+        self._back_to: _Place = _Place()  # where the story being loaded opens
         #: The user's choice for the contact panel (None: folded where the screen is short).
         self._contacts_folded: bool | None = None
         #: The query searched last, as run (`pest*` while `pest` is typed), and its number:
@@ -364,15 +372,26 @@ class MainScreen(LibraryScreen):
 
     @work(thread=True, exclusive=True, group="story")
     def load_story(self, story_id: str, token: int) -> None:
-        """Read a story and its related stories off the UI thread."""
+        """Read a story off the UI thread and post it, then its related stories (a search in
+        progress holds those up, never the story)."""
+        worker = get_current_worker()
         try:
             story = self.index.story(story_id)
-            related = self.index.related(story_id) if story is not None else []
         except Exception as exc:  # noqa: BLE001 - a broken index must not take the app down
             self.post_message(self.WorkFailed("Cannot open the story", one_line(exc)))
             return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.StoryLoaded(token, story_id, story, related))
+        if worker.is_cancelled:
+            return
+        self.post_message(self.StoryLoaded(token, story_id, story))
+        if story is None:
+            return
+        try:
+            related = self.index.related(story_id)
+        except Exception as exc:  # noqa: BLE001 - the story stays readable without them
+            self.post_message(self.WorkFailed("Cannot find related stories", one_line(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.RelatedFound(token, related))
 
     @work(thread=True, group="clipboard")
     def copy_with_native_tool(self, text: str, summary: str) -> None:
@@ -594,10 +613,8 @@ class MainScreen(LibraryScreen):
             self.notify("That story is no longer in the archive.", severity="warning")
             return
         reader = self.query_one(Reader)
-        reader.show_story(
-            message.story, message.related, self._terms, scroll_y=self._scroll_on_load
-        )
-        self._scroll_on_load = 0.0
+        place = self._back_to
+        reader.show_story(message.story, place.related, self._terms, scroll_y=place.scroll_y)
         self._reader_terms = self._terms
         self.query_one(ContactPanel).show_contacts(message.story.contacts)
         self._fold_contacts()
@@ -605,6 +622,11 @@ class MainScreen(LibraryScreen):
             reader.focus()
             self.query_one(StoryList).follow(message.story_id)  # the list follows the story
         self.library_story_shown(message.story.id, opened=self._focus_reader_on_load)
+
+    def on_main_screen_related_found(self, message: RelatedFound) -> None:
+        """The related stories go at the end of the story they belong to."""
+        if message.token == self._story_token:
+            self.query_one(Reader).show_related(message.related)
 
     def on_main_screen_contacts_copied(self, message: ContactsCopied) -> None:
         """Say what was copied, and where to, on one short line."""
@@ -653,7 +675,7 @@ class MainScreen(LibraryScreen):
         """Open a related story; `back` returns to this one, where it was scrolled to."""
         reader = self.query_one(Reader)
         if reader.story is not None:
-            self._history.append((reader.story.id, reader.scroll_y))
+            self._history.append((reader.story.id, reader.scroll_y, reader.related))
         self._read(message.story_id)
 
     def on_reader_hit_changed(self, message: Reader.HitChanged) -> None:
@@ -724,9 +746,8 @@ class MainScreen(LibraryScreen):
             return
         if focused is not None and self.query_one(Reader) in (focused, *focused.ancestors):
             if self._history:
-                story_id, scroll_y = self._history.pop()
-                self._scroll_on_load = scroll_y
-                self._read(story_id)
+                story_id, scroll_y, related = self._history.pop()
+                self._read(story_id, _Place(scroll_y, related))
                 return
         self.action_focus_list()
 
@@ -830,10 +851,11 @@ class MainScreen(LibraryScreen):
         self.query_one(StoryList).show(self._summaries)
         self.query_one(SearchBar).show_status(story_count(len(self._summaries)))
 
-    def _read(self, story_id: str) -> None:
-        """Open a story to read: the reader gets the focus (and the screen, where it is small)."""
+    def _read(self, story_id: str, place: _Place | None = None) -> None:
+        """Open a story to read: the reader gets the focus (and the screen, where it is small);
+        `place`: where it was left, when going back to it."""
         self.add_class("-reading")
-        self._open(story_id, focus_reader=True)
+        self._open(story_id, focus_reader=True, place=place)
         self.set_focus(self.query_one(Reader))
 
     def _leave_reading(self) -> None:
@@ -857,10 +879,12 @@ class MainScreen(LibraryScreen):
         summary = contacts_summary(panel.contacts if story is not None else None, folded)
         self.query_one("#contact-summary", Static).update(Content(summary))
 
-    def _open(self, story_id: str, *, focus_reader: bool) -> None:
-        """Load a story for the reader (a later open wins over an earlier one)."""
+    def _open(self, story_id: str, *, focus_reader: bool, place: _Place | None = None) -> None:
+        """Load a story for the reader (a later open wins over an earlier one), at its top or at
+        `place`."""
         self._story_token += 1
         self._focus_reader_on_load = focus_reader
+        self._back_to = place or _Place()
         self._opening = story_id
         self.query_one(Reader).border_title = "Story (loading…)"
         self.load_story(story_id, self._story_token)
@@ -881,6 +905,14 @@ class MainScreen(LibraryScreen):
             self.notify("Open a story first: its contacts are what c and C copy.", markup=False)
         else:
             self.notify("This story prints no contacts.", severity="warning", markup=False)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a story was left: its scroll position, and the related stories at its end then."""
+
+    scroll_y: float = 0.0
+    related: tuple[StorySummary, ...] = ()
 
 
 #: Actions of letter keys: while the search bar has focus, the letters are typed there instead.
