@@ -29,6 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 from benchmarks.generate import make_story
 from benchmarks.generic import render_generic
+from enews_tui.model import Story
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "pages"
@@ -144,6 +145,17 @@ def cases(synthetic: int) -> Iterator[Case]:
         yield Case(f"synthetic generic: {layout}", f"{layout}-{index}", html.encode("utf-8"), gold)
 
 
+def _answer(story: Story) -> Answer:
+    """What a story read by enews-tui says, in the fields scored."""
+    return Answer(
+        story.title,
+        story.date.isoformat() if story.date else None,
+        story.byline.author if story.byline else None,
+        [s.heading for s in story.sections if s.heading],
+        "\n".join((s.heading or "") + "\n" + "\n".join(s.paragraphs) for s in story.sections),
+    )
+
+
 def ours(raw: bytes, name: str) -> Answer | None:
     """enews-tui's extractor."""
     from enews_tui.extract import parse_story
@@ -153,13 +165,7 @@ def ours(raw: bytes, name: str) -> Answer | None:
         story = parse_story(raw, name)
     except PageError:
         return None
-    return Answer(
-        story.title,
-        story.date.isoformat() if story.date else None,
-        story.byline.author if story.byline else None,
-        [s.heading for s in story.sections if s.heading],
-        "\n".join((s.heading or "") + "\n" + "\n".join(s.paragraphs) for s in story.sections),
-    )
+    return _answer(story)
 
 
 def enews_only(raw: bytes, name: str) -> Answer | None:
@@ -173,13 +179,7 @@ def enews_only(raw: bytes, name: str) -> Answer | None:
         story = recognize(html_page(decode_page(raw, markup=True)), name, name)
     except PageError:
         return None
-    return Answer(
-        story.title,
-        story.date.isoformat() if story.date else None,
-        story.byline.author if story.byline else None,
-        [s.heading for s in story.sections if s.heading],
-        "\n".join((s.heading or "") + "\n" + "\n".join(s.paragraphs) for s in story.sections),
-    )
+    return _answer(story)
 
 
 def trafilatura_alone(raw: bytes, name: str) -> Answer | None:

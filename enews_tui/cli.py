@@ -402,7 +402,7 @@ def cmd_fetch(archive: Archive, args: argparse.Namespace, out: TextIO) -> int:
         _err(str(exc))
         return EXIT_USAGE
     except (CdxError, Failed) as exc:
-        _err(f"cannot list the captures at {args.server or 'the Wayback Machine'}: {exc}")
+        _err(f"cannot list the captures at {args.server or 'the Wayback Machine'}: {one_line(exc)}")
         return EXIT_FAILED
     except FetchBusy as exc:
         _err(str(exc))

@@ -230,4 +230,5 @@ def open_or_memory(archive: Archive, path: Path | None = None) -> tuple[Library,
     try:
         return open_library(archive, path), None
     except LibraryError as exc:
-        return Library(None, archive_key(archive)), f"{exc}; marks made now will not be kept"
+        notice = f"{one_line(exc)}; marks made now will not be kept"
+        return Library(None, archive_key(archive)), notice

@@ -46,6 +46,11 @@ def sanitize_line(text: str) -> str:
     return " ".join((text if _clean(text) else sanitize(text)).split())
 
 
-def one_line(exc: BaseException, limit: int = 200) -> str:
-    """An exception as one clean line for the user (its type when it says nothing)."""
-    return sanitize_line(str(exc))[:limit] or type(exc).__name__
+def one_line(what: BaseException | str, limit: int = 200) -> str:
+    """An exception, or a reason from outside (a server's reply, an archived record's header), as
+    one clean line of at most `limit` characters for the user: the text is untrusted, so control
+    characters and line breaks go. An exception that says nothing is named by its type."""
+    text = sanitize_line(str(what))[:limit]
+    if text or isinstance(what, str):
+        return text
+    return type(what).__name__

@@ -158,7 +158,9 @@ def test_not_a_web_archive_at_all(tmp_path: Path) -> None:
 def test_an_unchanged_file_is_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a scan cache, a refresh reads only web-archive files that changed."""
+    """With a scan cache, a refresh reads only web-archive files that changed. It spies on the
+    module's private reader of a file's records (`_scan_stream`) on purpose: a file not read
+    again gives the same pages, so only the reads themselves show it."""
     write(tmp_path / "a.warc.gz", warc_bytes([_rec(0)]))
     write(tmp_path / "b.warc.gz", warc_bytes([_rec(1)]))
     cache = tmp_path.parent / "scan-cache"
@@ -286,3 +288,42 @@ def test_a_gzip_member_missing_only_its_end_keeps_its_page_and_says_so(tmp_path:
     assert len(_pages(files)) == 2
     [reason] = _problems(files)
     assert reason.startswith("the last gzip member") and reason.endswith("is cut short")
+
+
+def _raw_response(url: bytes, http: bytes) -> bytes:
+    """A WARC response record written byte for byte (warcio's writer would escape the headers)."""
+    head = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + url + b"\r\n"
+        b"WARC-Date: 2008-01-01T00:00:00Z\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000001>\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(http)
+    )
+    return head + http + b"\r\n\r\n"
+
+
+def test_hostile_record_headers_give_one_clean_line(tmp_path: Path) -> None:
+    """A record's headers are archived text: a target address holding an escape sequence and a
+    line separator, a media type with an OSC sequence, one 400 characters long. Each reason a
+    scan gives, and each skip the index lists, is one printable line of bounded length."""
+    from enews_tui.index import open_index
+
+    root = tmp_path / "archive"
+    long_type = Rec("http://enews.tufts.edu/x", "20080101000000", b"abc", mime="text/" + "y" * 400)
+    hostile_url, page = "http://enews.tufts.edu/a\x1b[2J\u2028b.html", story(1)[1]
+    data = warc_bytes([_rec(0), long_type, Rec(hostile_url, "20080101000000", page)])
+    write(root / "cut.warc.gz", data[: len(data) - 300])  # the last record is cut short
+    osc_type = b"HTTP/1.1 200 OK\r\nContent-Type: text/x\x1b]0;pwned\x07\xe2\x80\xa8evil\r\n\r\nabc"
+    write(
+        root / "raw.warc", warc_bytes([_rec(2)], gz=False) + _raw_response(b"http://x/", osc_type)
+    )
+    archive = Archive(root)
+    problems = _problems(archive.scan())
+    assert len(problems) == 3 and len(_pages(archive.scan())) == 2
+    assert any("is cut short (http://enews.tufts.edu/a" in p for p in problems), problems
+    assert any(p.startswith("1 record is not an HTML page (1 text/x") for p in problems)
+    with open_index(archive, tmp_path / "cache") as index:
+        skipped = [s.reason for s in index.refresh().skipped]
+    assert len(skipped) == 3
+    for reason in problems + skipped:
+        assert reason.isprintable() and len(reason) <= 300, repr(reason)

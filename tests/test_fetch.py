@@ -9,14 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from enews_tui import paths
 from enews_tui.archive import Archive
 from enews_tui.cli import main
 from enews_tui.fetch import FetchOptions, FetchReport, Politeness, Server, fetch
-from enews_tui.fetch.cdx import parse_pywb, parse_wayback
-from enews_tui.fetch.polite import USER_AGENT
+from enews_tui.fetch.cdx import CdxError, parse_pywb, parse_wayback
+from enews_tui.fetch.polite import USER_AGENT, Failed, PoliteClient
 from enews_tui.fetch.warcs import PART
 from tests.fetch_support import Site, serve, wait_for
 from tests.support import REPO
@@ -188,6 +189,38 @@ def test_a_lasting_fault_fails_that_page_only_and_the_next_run_gets_it(
         again = _fetch(tmp_path / "a", base, polite)
     assert (again.fetched, again.present) == (1, 2)
     assert len(_pages(tmp_path / "a")) == 3
+
+
+#: What a hostile or broken server can put in its status line: an escape sequence that would
+#: set the terminal's title, a line break, and a reason far longer than a line.
+HOSTILE_REASON = b"Not Found\x1b]0;pwned\x07\r\nX-Evil: 1 \xc2\x85" + b"y" * 500
+
+
+@pytest.mark.parametrize(
+    ("status", "said"), [(404, "HTTP 404 Not Found"), (503, "server error 503")]
+)
+def test_a_server_s_reason_phrase_is_one_clean_line(status: int, said: str) -> None:
+    """The reason a failed request gives is the server's text: it reaches the user as one
+    printable line of at most 200 characters."""
+    reply = httpx.Response(status, extensions={"reason_phrase": HOSTILE_REASON})
+    transport = httpx.MockTransport(lambda request: reply)
+    client = PoliteClient(Politeness(**{**vars(FAST), "retries": 0}), transport=transport)
+    with pytest.raises(Failed) as failed:
+        client.get("http://enews.tufts.edu/a.html", cdx=False)
+    client.close()
+    message = str(failed.value)
+    assert message.startswith(said) and "X-Evil: 1" in message
+    assert message.isprintable() and len(message) <= 200, repr(message)
+
+
+def test_a_cdx_header_row_it_cannot_use_is_named_in_one_line() -> None:
+    """A CDX answer whose header row lacks the needed columns is quoted, cleaned and cut."""
+    header = ["urlkey\n\x1b[2J", "when\u2028"] + ["x" * 40] * 20
+    with pytest.raises(CdxError) as bad:
+        parse_wayback(json.dumps([header, ["a", "b"]]))
+    message = str(bad.value)
+    assert message.startswith("the CDX header row lacks urlkey/timestamp/original: ")
+    assert message.isprintable() and len(message) <= 200, repr(message)
 
 
 def test_cdx_dialects_parse_their_documented_forms() -> None:

@@ -23,7 +23,7 @@ from enews_tui.cli import main
 from enews_tui.index import open_index
 from enews_tui.render import format_contacts, story_date_line
 from tests.badinput import CLICK, LINK, console_script, hostile_archive, unsafe_chars
-from tests.tui_support import point_at, screen_text
+from tests.tui_support import capture_output, notices, point_at, screen_text
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
@@ -123,7 +123,7 @@ async def _until(pilot: Pilot[int], done: Callable[[], bool], timeout: float = 2
 
 
 async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
-    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, tmp_path: Path
 ) -> None:
     """List, reader, contact panel, toasts and clipboard (c and C) on both hostile pages:
     markup shown literally, clicks on it run nothing, no control character anywhere, and the
@@ -138,8 +138,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
         index.refresh()
         app = EnewsApp(archive, index, refresh_on_mount=False)
         async with app.run_test(size=(160, 50), notifications=True) as pilot:
-            written: list[str] = []
-            monkeypatch.setattr(app._driver, "write", written.append)
+            written = capture_output(app)
             stories = app.screen.query_one(StoryList)
             reader = app.screen.query_one(Reader)
             await _until(pilot, lambda: len(stories.rows) == 4)
@@ -160,7 +159,7 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
                 await pilot.click(reader, offset=(12, 1))  # on the title with its [@click]
                 await pilot.click(app.screen.query_one(ContactPanel), offset=(4, 1))
                 await pilot.press("c")
-                await _until(pilot, lambda: bool(app._notifications))
+                await _until(pilot, lambda: bool(notices(app)))
                 assert app.clipboard == format_contacts(story.contacts[:1])
                 copies.append(app.clipboard)
                 await pilot.press("C")
@@ -170,9 +169,8 @@ async def test_the_app_shows_hostile_text_inert_and_copies_it_clean(
                 _assert_clean(app.clipboard)
                 _assert_clean(screen_text(app))
                 assert app.is_running
-            for note in app._notifications:
-                _assert_clean(note.message)
-                _assert_clean(note.title or "")
+            for shown in notices(app):
+                _assert_clean(shown)
     output = "".join(written)
     osc = re.findall(r"\x1b\](\d*);(?:c;)?([^\x07\x1b]*)", output)
     # The app's own: OSC 22 sets the mouse pointer shape, OSC 52 its clipboard copies.

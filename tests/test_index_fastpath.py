@@ -20,6 +20,7 @@ import pytest
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
+from whoosh.searching import Searcher
 
 from enews_tui.archive import Archive
 from enews_tui.index import open_index
@@ -63,11 +64,21 @@ def index(
     ix.close()
 
 
+def _searcher(ix: StoryIndex) -> Searcher:
+    """The index's open Whoosh searcher, read inside on purpose (the module docstring says why):
+    the only way to Whoosh's own matchers and to the segments the comparison runs over."""
+    assert ix._searcher is not None
+    return ix._searcher
+
+
+def _parsed(ix: StoryIndex, text: str) -> wq.Query:
+    """`text` as the index's own query parser (private, for the same reason) parses it."""
+    return parse(ix._qparser, text)
+
+
 def _whoosh(ix: StoryIndex, text: str) -> dict[str, float]:
     """Story id -> score from Whoosh's own matchers for the same parsed query."""
-    q = parse(ix._qparser, text)
-    assert ix._searcher is not None
-    results = ix._searcher.search(q, limit=None)
+    results = _searcher(ix).search(_parsed(ix, text), limit=None)
     return {hit["id"]: float(hit.score) for hit in results}
 
 
@@ -83,8 +94,7 @@ def _queries(*kinds: str, per_kind: int = 6) -> list[str]:
 
 def test_the_index_has_the_segments_meant(index: StoryIndex) -> None:
     """The set-up the comparison needs, read from the open searcher."""
-    assert index._searcher is not None
-    readers = [sub.reader() for sub, _ in index._searcher.leaf_searchers()]
+    readers = [sub.reader() for sub, _ in _searcher(index).leaf_searchers()]
     assert all(direct_reader(r) is not None for r in readers)
     deletions = [r.has_deletions() for r in readers]
     assert deletions == ([False, False] if len(readers) == 2 else deletions)
@@ -161,7 +171,8 @@ def test_posting_lists_read_directly_are_whoosh_postings(
             decoded = [positions_of(got) for _, _, got in blocks]
             assert [list(p) for got in decoded if got is not None for p in got] == places
             assert None not in decoded
-            # which shortcut answered (each is asked for; the answer alone cannot tell them apart)
+            # Which shortcut answered (each is asked for; the answer alone cannot tell them
+            # apart, so the reader's private `_all_ids` is read on purpose).
             kinds.add(type(direct._all_ids(info)).__name__)
             kinds.add("blocks" if len(blocks) > 1 else "block")
         assert direct.term_info("body", b"zzzznotaword") is None
@@ -171,7 +182,7 @@ def test_posting_lists_read_directly_are_whoosh_postings(
 
 def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
     """`pro*` ranks stories matching in more fields first, each field counting 1."""
-    q = parse(index._qparser, "pro*")
+    q = _parsed(index, "pro*")
     assert isinstance(q, wq.Or)
     assert all(isinstance(c, wq.Prefix) for c in q.subqueries)
     result = index.search("pro*", limit=None, snippets=False)
@@ -184,8 +195,7 @@ def test_a_prefix_scores_one_per_field_it_matches(index: StoryIndex) -> None:
     # they score as that word: segments vary with the parallel build, so that is not asked.)
     titles = index.search("title:pro*", limit=None, snippets=False)
     assert titles.hits and {hit.score for hit in titles.hits} == {1.0}
-    assert index._searcher is not None
-    words = [w.decode() for w in index._searcher.reader().lexicon("title")]
+    words = [w.decode() for w in _searcher(index).reader().lexicon("title")]
     lone = next(w[:5] for w in words if len(w) > 5 and sum(v[:5] == w[:5] for v in words) == 1)
     single = index.search(f"title:{lone}*", limit=None, snippets=False)
     assert single.hits and {hit.score for hit in single.hits} == {1.0}

@@ -64,6 +64,8 @@ def test_the_fast_path_fault_is_logged_once(
 ) -> None:
     """Three searches over a broken fast path: one warning naming the fault, not three."""
     monkeypatch.setattr(searching, "score_all", _broken_read_path)
+    # The once-per-kind memory is private and lives as long as the process: emptied on purpose,
+    # so that the same fault logged by an earlier test does not hide this test's warning.
     monkeypatch.setattr(searching, "_fast_faults_logged", set())
     with caplog.at_level(logging.WARNING, logger=searching.__name__):
         for query in ("rowing", "crew", "vaccine"):

@@ -269,6 +269,7 @@ async def test_the_app_runs_on_a_temporary_index_when_the_cache_cannot_be_made(
     """Same fault in the reader: a warning toast, every story listed."""
     from enews_tui.tui.app import EnewsApp
     from enews_tui.tui.widgets.story_list import StoryList
+    from tests.tui_support import notices
 
     root = tmp_path / "archive"
     expected = {g.id for g in write_good(root, 0, 8)}
@@ -281,7 +282,7 @@ async def test_the_app_runs_on_a_temporary_index_when_the_cache_cannot_be_made(
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await _settle(app, pilot, lambda: len(app.screen.query_one(StoryList).rows) == 8)
             assert {r.id for r in app.screen.query_one(StoryList).rows} == expected
-            messages = [n.message for n in app._notifications]
+            messages = notices(app)
             assert any("temporary index" in m for m in messages), messages
 
 
@@ -377,6 +378,7 @@ async def test_the_archive_vanishing_under_the_app_is_a_message(tmp_path: Path, 
     from enews_tui.tui.screens.main import MainScreen
     from enews_tui.tui.widgets.reader import Reader
     from enews_tui.tui.widgets.story_list import StoryList
+    from tests.tui_support import notices
 
     root = tmp_path / "archive"
     write_good(root, 0, 10)
@@ -392,8 +394,8 @@ async def test_the_archive_vanishing_under_the_app_is_a_message(tmp_path: Path, 
             screen = app.screen
             assert isinstance(screen, MainScreen)
             screen.action_refresh_index()
-            await _settle(app, pilot, lambda: bool(app._notifications))
-            messages = [n.message for n in app._notifications]
+            await _settle(app, pilot, lambda: bool(notices(app)))
+            messages = notices(app)
             assert any("refresh failed" in m and "archive" in m for m in messages), messages
             assert len(stories.rows) == 10
             await pilot.press("enter")
@@ -455,6 +457,7 @@ from enews_tui.index import open_index
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
+from tests.tui_support import notices
 
 async def main() -> None:
     archive, want = Archive(Path(sys.argv[1])), int(sys.argv[2])
@@ -471,7 +474,7 @@ async def main() -> None:
             await pilot.pause()
             story = app.screen.query_one(Reader).story
             print(json.dumps({"rows": len(stories.rows), "opened": story and story.id,
-                              "notices": [n.message for n in app._notifications]}))
+                              "notices": notices(app)}))
 
 asyncio.run(main())
 """

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enews_tui.text import _ESC_SEQ, _INVISIBLE, _LINE_BREAKS, sanitize, sanitize_line
+from enews_tui.text import _ESC_SEQ, _INVISIBLE, _LINE_BREAKS, one_line, sanitize, sanitize_line
 
 HOSTILE = [
     ("\x1b]52;c;UFdORUQ=\x07copied", "copied"),  # OSC 52 clipboard write (BEL end)
@@ -71,3 +71,18 @@ def test_fast_path_gives_the_filter_result(text: str) -> None:
 def test_fast_path_on_hostile_samples(raw: str) -> None:
     """Escape sequences, bidi and zero-width marks take the filter's path, with its result."""
     assert sanitize_line(raw) == " ".join(_reference_sanitize(raw).split())
+
+
+@pytest.mark.parametrize(
+    ("what", "shown"),
+    [
+        (OSError("disk\r\nfull\x1b]0;PWNED\x07 now"), "disk full now"),
+        (ValueError(""), "ValueError"),  # an exception that says nothing is named
+        ("server said\u2028\x85 no\x9b2J", "server said no"),
+        ("", ""),  # a reason that is empty stays empty (the caller says what it means)
+        ("y" * 500, "y" * 200),
+    ],
+)
+def test_one_line_is_one_printable_bounded_line(what: BaseException | str, shown: str) -> None:
+    """The one form of an error or outside reason shown to the user."""
+    assert one_line(what) == shown

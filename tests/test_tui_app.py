@@ -27,7 +27,7 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.support import SEED, SEED_ID
-from tests.tui_support import capture_output, point_at, screen_text
+from tests.tui_support import capture_output, notices, point_at, screen_text
 
 PAGES = Path(__file__).parent / "tui_pages"
 SIZE = (140, 44)
@@ -222,7 +222,7 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
         await settle(pilot)
         assert app.clipboard == KIM
         assert native_copies[-1] == KIM.encode()
-        assert list(app._notifications)[-1].message.startswith("Copied Kim Thurler's contact")
+        assert notices(app)[-1].startswith("Copied Kim Thurler's contact")
         # C copies all, from the list too; the terminal gets it as OSC 52.
         written = capture_output(app)
         await pilot.press("escape", "C")
@@ -232,7 +232,7 @@ async def test_c_copies_the_first_or_chosen_contact_and_C_copies_all(
         lines = app.clipboard.splitlines()
         assert len(lines) == len(contacts) and KIM in lines
         assert "Suzanne McInroy (Media Inquiries) T: 617.627.4703 F: 617.627.4907" in lines
-        message = list(app._notifications)[-1].message
+        message = notices(app)[-1]
         assert message == f"Copied {len(contacts)} contacts (also via xclip)"
 
 
@@ -250,7 +250,7 @@ async def test_without_a_clipboard_tool_the_copy_is_kept_in_a_file(
         saved = state_dir() / "last-copied.txt"
         assert saved.read_text(encoding="utf-8") == app.clipboard + "\n"
         assert KIM in app.clipboard
-        assert "(also saved to last-copied.txt)" in list(app._notifications)[-1].message
+        assert "(also saved to last-copied.txt)" in notices(app)[-1]
 
 
 async def test_no_hits_offer_a_suggestion_and_a_bad_query_says_why(index: StoryIndex) -> None:
@@ -399,7 +399,7 @@ async def test_a_hostile_page_shows_as_inert_text(index: StoryIndex) -> None:
         await settle(pilot)
         assert app.is_running
         assert app.clipboard == "Eve Mallory (Media Inquiries) T: 617.627.0000 F: 617.627.0001"
-        assert list(app._notifications)[-1].message.startswith("Copied Eve Mallory's contact")
+        assert notices(app)[-1].startswith("Copied Eve Mallory's contact")
         assert "Story by Mallory Evil, Web Communications" in reader_text(reader)
 
 

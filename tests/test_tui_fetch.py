@@ -18,7 +18,7 @@ from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
 from enews_tui.tui.widgets.search_bar import SearchBar
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.fetch_support import Site, serve, wait_for
-from tests.tui_support import point_at, screen_text
+from tests.tui_support import notices, point_at, screen_text
 from tests.warc_support import Rec, story, warc_bytes, write
 
 SIZE = (140, 44)
@@ -67,10 +67,9 @@ async def test_the_bundled_archive_says_how_to_get_the_whole_site(tmp_path: Path
     with open_index(Archive.bundled(), cache_root=tmp_path / "cache") as ix:
         ix.refresh()
         app = EnewsApp(ix.archive, ix, refresh_on_mount=False, bundled_notice=True)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await _settle(pilot)
-            messages = [n.message for n in app._notifications]
-            assert BUNDLED_NOTICE in messages
+            assert any(BUNDLED_NOTICE in shown for shown in notices(app))
             assert "enews-tui fetch" in BUNDLED_NOTICE
 
 

@@ -14,7 +14,7 @@ from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
-from tests.tui_support import capture_output, screen_text
+from tests.tui_support import capture_output, notices, screen_text
 
 CLICK = "[@click=app.quit]Click me[/]"
 ESCAPES = "\x1b]52;c;UFdORUQ=\x07\x1b]0;PWNED-TITLE\x07\x1b[2J\x9b31m"
@@ -77,8 +77,8 @@ async def test_hostile_markup_is_inert_everywhere() -> None:
         await pilot.pause()
         assert app.clipboard.startswith("[@click=app.quit]Kim[/] headline [/i] broken [b]bold")
         assert "T: [link='https://evil.example']LINK[/link]" in app.clipboard
-        notices = list(app._notifications)
-        assert notices and "[@click=app.quit]Kim[/]" in notices[-1].message
+        shown = notices(app)
+        assert shown and "[@click=app.quit]Kim[/]" in shown[-1]
         await pilot.pause()
         assert "Kim[/] headline [/i]" in screen_text(app)  # the toast shows it literally
         assert app.is_running

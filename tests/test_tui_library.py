@@ -316,7 +316,7 @@ async def test_palette_lists_the_library_commands(index: StoryIndex, library: Li
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         provider = EnewsCommands(app.screen)
-        names = [name for name, _cb, _help in provider._commands()]
+        names = [str(hit.prompt) async for hit in provider.discover()]
         for wanted in ("Star / unstar", "Edit the note", "Next unread story", "Export the story"):
             assert wanted in names
         assert "People: the contacts directory" in names

@@ -19,7 +19,7 @@ from enews_tui.tui.screens.main import MainScreen
 from enews_tui.tui.widgets import search_bar
 from enews_tui.tui.widgets.story_list import StoryList, term_spans, terms_pattern
 from tests.tui_fake import FakeIndex, make_story
-from tests.tui_support import focused_widget
+from tests.tui_support import focused_widget, notices
 
 
 def _app(index: FakeIndex) -> EnewsApp:
@@ -264,7 +264,7 @@ async def test_a_failing_index_is_reported_and_crashes_nothing() -> None:
         await pilot.press("enter")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
-        assert "Cannot open the story: segment file missing" in list(app._notifications)[-1].message
+        assert "Cannot open the story: segment file missing" in notices(app)[-1]
         app.screen.query_one("#search", Input).value = "campus"
         await pilot.pause(0.3)
         await app.screen.workers.wait_for_complete()

@@ -27,7 +27,7 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList, fit_title, wrap_spans
 from tests.tui_fake import FakeIndex, make_story
-from tests.tui_support import focused_widget, screen_text
+from tests.tui_support import focused_widget, notices, screen_text
 
 WORD = re.compile(r"\bp\d\dw\d\d\b")
 LONG_TITLE = "A very long title about the council of the university and its many committees"
@@ -259,8 +259,9 @@ async def test_o_opens_the_archived_page_else_copies_it(
         await settle(pilot)
         assert opened[-1] == "http://enews.tufts.edu/stories/long-1.html"
         assert app.clipboard == "http://enews.tufts.edu/stories/long-1.html"
-        notices = [n.message for n in app._notifications]
-        assert any(m.startswith("No browser can open here: copied the address") for m in notices)
+        assert any(
+            m.startswith("No browser can open here: copied the address") for m in notices(app)
+        )
 
 
 async def test_y_copies_the_address(index: FakeIndex) -> None:
@@ -271,7 +272,7 @@ async def test_y_copies_the_address(index: FakeIndex) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert app.clipboard.endswith("http://enews.tufts.edu/long-2")
-        assert list(app._notifications)[-1].message.startswith("Copied the story's address")
+        assert notices(app)[-1].startswith("Copied the story's address")
 
 
 async def test_the_contact_panel_keeps_its_size_and_folds(index: FakeIndex) -> None:
@@ -426,7 +427,7 @@ async def test_a_copy_notice_is_one_short_line_clear_of_the_contacts(index: Fake
         app.screen.query_one(ContactPanel).focus()
         await pilot.press("c")
         await settle(pilot)
-        assert list(app._notifications)[-1].message.startswith("Copied Person 0's contact")
+        assert notices(app)[-1].startswith("Copied Person 0's contact")
         toast = app.screen.query_one("Toast")
         box = app.screen.query_one("#contact-box")
         assert toast.region.height == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.content import Content
 
 from enews_tui.tui.widgets.story_list import StoryList
 
@@ -15,6 +16,18 @@ def screen_text(app: App[Any]) -> str:
     painted screen is an SVG screenshot, whose text is split and escaped."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def notices(app: App[Any]) -> list[str]:
+    """The notices on screen now, oldest first, each as its toast reads (a title, if it has one,
+    on the line above the message). Read off the screen's `Toast` widgets, so a test asks for
+    them with `run_test(notifications=True)` and lets the app paint first (a toast is mounted a
+    turn or two of the message loop after `notify`); an expired notice is gone, as on screen."""
+    shown: list[str] = []
+    for toast in app.screen.query("Toast"):
+        content = toast.render()
+        shown.append(content.plain if isinstance(content, Content) else str(content))
+    return shown
 
 
 def focused_widget(app: App[Any]) -> object:

@@ -24,6 +24,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 
 from enews_tui.model import Archived, PageError
+from enews_tui.text import one_line
 
 #: What a web-archive file's name ends with (checked lower-case).
 WEB_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wacz")
@@ -167,7 +168,7 @@ def scan_file(path: str, size: int, mtime_ns: int, cache: Path | None) -> FileSc
             with open(path, "rb") as fh:
                 _scan_stream(fh, "", os.fstat(fh.fileno()).st_size, scan)
     except OSError as exc:
-        scan.problems.append(("", 0, f"cannot read: {exc.strerror or exc}"))
+        scan.problems.append(("", 0, f"cannot read: {exc.strerror or one_line(exc)}"))
         return scan  # not cached: it may be readable next time
     if cache_file is not None:
         _write_cache(cache_file, path, size, mtime_ns, scan)
@@ -227,9 +228,10 @@ def _scan_wacz(path: str, scan: FileScan) -> None:
                     with zf.open(info) as fh:
                         _scan_stream(fh, info.filename, info.file_size, scan)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-                    scan.problems.append((info.filename, 0, f"damaged in the WACZ: {exc}"))
+                    damaged = f"damaged in the WACZ: {one_line(exc)}"
+                    scan.problems.append((info.filename, 0, damaged))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        scan.problems.append(("", 0, f"not a readable WACZ (zip) file: {exc}"))
+        scan.problems.append(("", 0, f"not a readable WACZ (zip) file: {one_line(exc)}"))
 
 
 def _scan_stream(fh: IO[bytes], member: str, size: int, scan: FileScan) -> None:
@@ -316,8 +318,7 @@ def _why(exc: Exception) -> str:
         return "not a WARC or ARC record (damaged, or not a web archive)"
     if isinstance(exc, zlib.error):
         return "damaged gzip data"
-    text = " ".join(str(exc).split())[:120]
-    text = "".join(c for c in text if c.isprintable() and c.isascii())
+    text = one_line(str(exc), 120)  # it may quote the record's own bytes
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -350,7 +351,8 @@ def _note(record: Any, it: ArchiveIterator, member: str, offset: int, scan: File
     if kind not in ("response", "resource", "revisit") or cut:
         it.read_to_end()
         if cut or getattr(record.raw_stream, "limit", 0) > 0:  # a missing length: headers cut
-            scan.problems.append((member, offset, f"{kind} record at offset {offset} is cut short"))
+            cut_short = f"{one_line(str(kind), 40)} record at offset {offset} is cut short"
+            scan.problems.append((member, offset, cut_short))
         return
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
@@ -372,9 +374,8 @@ def _note(record: Any, it: ArchiveIterator, member: str, offset: int, scan: File
         read += len(chunk)
     it.read_to_end()
     if getattr(block, "limit", 0) > 0:  # the file ended before the record's Content-Length
-        scan.problems.append(
-            (member, offset, f"record at offset {offset} is cut short ({url or 'no URL'})")
-        )
+        cut_short = f"record at offset {offset} is cut short ({one_line(url) or 'no URL'})"
+        scan.problems.append((member, offset, cut_short))
         return
     if not url:
         scan.problems.append((member, offset, f"record at offset {offset} has no target URI"))
@@ -475,7 +476,7 @@ def state_of(ref: RecordRef) -> int:
 def others_reason(others: Counter[str]) -> str:
     """`12 records are not HTML pages with status 200 (8 image/jpeg, 3 text/css, 1 status 404)`."""
     total = sum(others.values())
-    parts = ", ".join(f"{n} {what}" for what, n in others.most_common(6))
+    parts = ", ".join(f"{n} {one_line(what, 60)}" for what, n in others.most_common(6))
     more = ", ..." if len(others) > 6 else ""
     return f"{total} record{'s are' if total != 1 else ' is'} not an HTML page ({parts}{more})"
 
@@ -493,7 +494,7 @@ def read_payload(path: str, ref: RecordRef) -> bytes:
     except FileNotFoundError:
         raise PageError("web-archive file vanished before it could be read") from None
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise PageError(f"cannot read the web-archive file: {exc}") from None
+        raise PageError(f"cannot read the web-archive file: {one_line(exc)}") from None
 
 
 def _payload_at(fh: IO[bytes], ref: RecordRef) -> bytes:
@@ -509,7 +510,7 @@ def _payload_at(fh: IO[bytes], ref: RecordRef) -> bytes:
     except StopIteration:
         raise PageError(f"no record at offset {ref.offset}") from None
     except Exception as exc:
-        raise PageError(f"bad record at offset {ref.offset}: {exc}") from None
+        raise PageError(f"bad record at offset {ref.offset}: {one_line(exc)}") from None
     if len(body) > MAX_PAYLOAD:
         raise PageError(f"too large (over {MAX_PAYLOAD // (1024 * 1024)} MiB)")
     return bytes(body)

@@ -23,8 +23,9 @@ from enews_tui.extract.blocks import (
 )
 from enews_tui.text import sanitize_line
 
-#: bs4 builds a Python object per tag (~1 µs a byte on tag-dense input): past this many tags a
-#: page is cut, so a hostile 8 MB file still parses in well under a second.
+#: bs4 builds a Python object per tag, so a page's parse time grows with its tag count: past this
+#: many tags the page is cut, which bounds what a hostile page of tiny tags costs (the bad-input
+#: tests feed one just under the read cap).
 MAX_TAGS = 25_000
 
 _BLOCK_TAGS = frozenset(

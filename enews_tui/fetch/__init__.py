@@ -28,6 +28,7 @@ from enews_tui.fetch.cdx import (
 )
 from enews_tui.fetch.polite import Failed, PoliteClient, Politeness, Reply, Stopped
 from enews_tui.fetch.warcs import SEAL_RECORDS, WarcSink, holdings, salvage
+from enews_tui.text import one_line
 
 __all__ = [
     "CdxError",
@@ -258,7 +259,7 @@ def _download(
                     elif isinstance(exc, OSError):
                         raise exc  # the archive folder cannot be written: stop, say why
                     else:
-                        failed.append((c.url, f"{type(exc).__name__}: {exc}"))
+                        failed.append((c.url, one_line(f"{type(exc).__name__}: {exc}")))
                 tell()
         finally:
             for future in running:
@@ -275,7 +276,7 @@ def _check_page(reply: Reply) -> None:
         if name.lower() == "content-type":
             mime = value.split(";")[0].strip().lower()
     if mime and mime not in archive_warc.HTML_TYPES:
-        raise Failed(f"not an HTML page ({mime})")
+        raise Failed(one_line(f"not an HTML page ({mime})"))
     if not reply.body:
         raise Failed("the server sent an empty page")
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from enews_tui.text import one_line
+
 #: The Wayback Machine, the default server.
 WAYBACK = "https://web.archive.org"
 #: Captures asked for per Wayback CDX request (its own default is 150,000; smaller pages keep
@@ -143,7 +145,8 @@ def parse_wayback(body: str) -> tuple[list[Capture], str | None]:
     try:
         ik, it, iu = (header.index(f) for f in ("urlkey", "timestamp", "original"))
     except ValueError:
-        raise CdxError(f"the CDX header row lacks urlkey/timestamp/original: {header}") from None
+        lacks = f"the CDX header row lacks urlkey/timestamp/original: {header}"
+        raise CdxError(one_line(lacks)) from None
     status = header.index("statuscode") if "statuscode" in header else None
     mime = header.index("mimetype") if "mimetype" in header else None
     captures: list[Capture] = []

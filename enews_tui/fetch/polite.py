@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 
 from enews_tui import __version__
+from enews_tui.text import one_line
 
 USER_AGENT = f"enews-tui/{__version__} (archived-news reader; +https://pypi.org/project/enews-tui/)"
 #: A page larger than this is not kept (no story page comes near it).
@@ -200,12 +201,12 @@ class PoliteClient:
             if reply.status >= 500:
                 failures += 1
                 if failures > p.retries:
-                    raise Failed(f"server error {reply.status} {reply.reason}".strip())
+                    raise Failed(one_line(f"server error {reply.status} {reply.reason}"))
                 backoff = min(p.backoff_max, p.backoff * 2 ** (failures - 1))
                 self._sleep(max(backoff, min(p.backoff_max, retry_after_of(reply) or 0.0)))
                 continue
             if reply.status != 200:
-                raise Failed(f"HTTP {reply.status} {reply.reason}".strip())
+                raise Failed(one_line(f"HTTP {reply.status} {reply.reason}"))
             return reply
 
     def _sleep(self, seconds: float) -> None:
@@ -252,12 +253,11 @@ def _query(params: dict[str, object]) -> list[tuple[str, str | int | float | boo
 
 
 def _transport_reason(exc: Exception) -> str:
-    """A connection error in a few words."""
+    """A connection error in a few words (one line: its text may quote what the server sent)."""
     if isinstance(exc, httpx.TimeoutException):
         return "the server did not answer in time"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the server closed the connection before the page was complete"
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {' '.join(str(exc).split())[:120] or 'refused'}"
-    text = " ".join(str(exc).split())[:120]
-    return f"connection failed: {text or type(exc).__name__}"
+        return f"cannot connect: {one_line(str(exc), 120) or 'refused'}"
+    return f"connection failed: {one_line(exc, 120)}"

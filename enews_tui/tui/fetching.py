@@ -20,6 +20,7 @@ from enews_tui.fetch import (
     fetch,
 )
 from enews_tui.fetch.polite import Failed, Politeness, politeness_from_env
+from enews_tui.text import one_line
 
 #: Shown when the app opens on the one-story archive shipped with it.
 BUNDLED_NOTICE = (
@@ -73,11 +74,11 @@ class AppFetch:
         try:
             return fetch(options, progress, self.stop), ""
         except (CdxError, Failed) as exc:
-            return None, f"cannot list the captures: {exc}"
+            return None, f"cannot list the captures: {one_line(exc)}"
         except FetchBusy as exc:
-            return None, str(exc)
+            return None, one_line(exc)
         except OSError as exc:
-            return None, f"cannot write the archive: {exc.strerror or exc}"
+            return None, f"cannot write the archive: {exc.strerror or one_line(exc)}"
         finally:
             self.running = False
 

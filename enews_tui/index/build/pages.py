@@ -18,6 +18,7 @@ from enews_tui.archive import Archive, ArchiveFile, with_provenance
 from enews_tui.index.engine.schema import body_text, fold, story_fields
 from enews_tui.index.stories.store import SkipRow, StoryRow, make_row
 from enews_tui.model import PageError, Story
+from enews_tui.text import one_line
 
 #: `parse_story(raw, name, story_id) -> Story`; module-level, so worker processes can import it.
 Parser = Callable[[bytes, str, str | None], Story]
@@ -74,7 +75,7 @@ def parse_file(root: Path, file: ArchiveFile, parser: Parser) -> Parsed:
 
 
 def _skip(file: ArchiveFile, reason: str) -> Parsed:
-    reason = " ".join(reason.split())[:300] or "unreadable"
+    reason = one_line(reason, 300) or "unreadable"  # archived text may be quoted in it
     return Parsed(None, None, frozenset(), SkipRow(file.source, file.size, file.mtime_ns, reason))
 
 

@@ -329,7 +329,7 @@ class DirectoryScreen(Screen[str | None]):
             path = folder / f"{stem}.vcf"
             path.write_text(to_vcards(entries, titles), encoding="utf-8", newline="")
         except OSError as exc:
-            self.post_message(self.Saved(len(entries), None, exc.strerror or str(exc)))
+            self.post_message(self.Saved(len(entries), None, exc.strerror or one_line(exc)))
             return
         self.post_message(self.Saved(len(entries), path))
 

@@ -26,7 +26,7 @@ from textual.widgets import Input
 from enews_tui import paths
 from enews_tui.export import to_markdown
 from enews_tui.model import LibraryError, Mark, Story
-from enews_tui.text import sanitize_line
+from enews_tui.text import one_line, sanitize_line
 from enews_tui.tui.screens.note import NoteEditor
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
@@ -106,7 +106,7 @@ class LibraryScreen(Screen[None]):
         try:
             marks = self.library.marks()
         except LibraryError as exc:
-            self.post_message(self.LibraryFailed(str(exc)))
+            self.post_message(self.LibraryFailed(one_line(exc)))
             return
         self.post_message(self.MarksLoaded(marks))
 
@@ -244,7 +244,7 @@ class LibraryScreen(Screen[None]):
                     return  # a newer change to the same thing is (or was) saved
                 change(self.library)
         except LibraryError as exc:
-            self.post_message(self.LibraryFailed(str(exc)))
+            self.post_message(self.LibraryFailed(one_line(exc)))
         finally:
             with self._unsaved_lock:
                 self._unsaved -= 1
@@ -331,7 +331,7 @@ class LibraryScreen(Screen[None]):
             text = to_markdown(story, dt.datetime.now(dt.UTC), mark)
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            self.post_message(self.Exported(title, None, exc.strerror or str(exc)))
+            self.post_message(self.Exported(title, None, exc.strerror or one_line(exc)))
             return
         self.post_message(self.Exported(title, path))
 
