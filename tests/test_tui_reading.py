@@ -434,6 +434,26 @@ async def test_a_copy_notice_is_one_short_line_clear_of_the_contacts(index: Fake
         assert not toast.region.overlaps(box.region)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_notices_never_cover_the_story_or_its_contacts(
+    index: FakeIndex, size: tuple[int, int]
+) -> None:
+    """A notice while reading (a copy, opening the page) sits over the footer's keys, not over
+    the story's title and date line, its text, or the contact panel, at every size."""
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        reader = await read(pilot, 0)
+        await pilot.press("C")
+        await settle(pilot)
+        assert notices(app)[-1].startswith("Copied Person 0's contact")
+        toast = app.screen.query_one("Toast")
+        assert toast.region.height == 1
+        for covered in (reader, app.screen.query_one("#contact-box")):
+            assert not toast.region.overlaps(covered.region), covered
+        assert toast.region.y == size[1] - 1  # the footer's line
+
+
 async def test_the_placeholder_summary_before_a_story(index: FakeIndex) -> None:
     app = EnewsApp(index.archive, index)
     async with app.run_test(size=(120, 40)):

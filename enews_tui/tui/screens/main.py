@@ -90,10 +90,14 @@ class MainScreen(ReadingScreen):
 
         url: str
 
-    def __init__(self, index: StorySource | None, *, refresh_on_mount: bool = True) -> None:
-        """The screen reads everything through `index` (None while it opens: `index_opened`)."""
+    def __init__(
+        self, index: StorySource | None, *, refresh_on_mount: bool = True, list_note: str = ""
+    ) -> None:
+        """The screen reads everything through `index` (None while it opens: `index_opened`);
+        `list_note` is said in the list's empty space (how to get the whole site, say)."""
         super().__init__(index, id="main")
         self.refresh_on_mount = refresh_on_mount
+        self.list_note = list_note
 
     def compose(self) -> ComposeResult:
         """Search bar on top, list left, reader and contacts right, keys at the bottom."""
@@ -118,7 +122,9 @@ class MainScreen(ReadingScreen):
         self.query_one(Reader).compose_placeholder("Choose a story and press enter to read it.")
         self.query_one(ContactPanel).show_contacts((), "Open a story to see who to call about it")
         self._fold_contacts()
-        self.query_one(StoryList).focus()
+        stories = self.query_one(StoryList)
+        stories.note = self.list_note
+        stories.focus()
         # After the first frame: the workers' Python would compete with it for the GIL.
         self.call_after_refresh(self._start_loading)
 
@@ -219,7 +225,8 @@ class MainScreen(ReadingScreen):
         if url is None:
             self.notify("This story has no address to open.", severity="warning", markup=False)
             return
-        self.notify(f"Opening {sanitize_line(url)}", markup=False, timeout=3)
+        what = "archived copy" if story is not None and story.archived else "original page"
+        self.notify(f"Opening the {what} in a browser", markup=False, timeout=3)
         self.open_with_browser(url)
 
     def action_copy_address(self) -> None:
