@@ -88,14 +88,15 @@ def touch_percent(corpus: Path, size: int, seed: int, share: float, revision: in
 
 def list_limit() -> int:
     """How many hits the app's list asks for (with snippets); the API default if unknown."""
-    try:
-        screen = importlib.import_module("enews_tui.tui.screens.main")
-    except Exception:  # the app is not there (yet): measure the API's default
-        return 50
-    for name in ("SEARCH_PAGE", "SEARCH_LIMIT"):  # the names the app has used
-        value = getattr(screen, name, None)
-        if isinstance(value, int):
-            return value
+    for module in ("searching", "main"):  # where the app has kept it
+        try:
+            screen = importlib.import_module(f"enews_tui.tui.screens.{module}")
+        except Exception:  # the app is not there (yet): measure the API's default
+            continue
+        for name in ("SEARCH_PAGE", "SEARCH_LIMIT"):  # the names the app has used
+            value = getattr(screen, name, None)
+            if isinstance(value, int):
+                return value
     return 50
 
 

@@ -104,7 +104,7 @@ async def shoot(name: str, drive: Drive, size: tuple[int, int]) -> Path:
     from enews_tui.index import open_index
 
     with open_index(Archive.bundled()) as index:
-        app = EnewsApp(index.archive, index)
+        app = EnewsApp(index.archive, index, bundled_notice=True)  # as `enews-tui` opens it
         async with app.run_test(size=size, notifications=True) as pilot:
             await settle(pilot)
             await drive(pilot)

@@ -449,3 +449,50 @@ async def test_the_app_paints_and_takes_keys_while_the_index_opens(
         expected = index.search("mentor", limit=30)
         assert expected.total and [r.id for r in rows] == [h.id for h in expected.hits]
         assert status(app).startswith(f"{expected.total} of ")
+
+
+async def test_a_story_opens_while_a_search_is_held(
+    index: StoryIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow search holds the index's search lock; opening a story must not wait for it: the
+    story shows at once, its related stories (which need the searcher) come after, at its end."""
+    import threading
+
+    from enews_tui.index.query import search as searching
+
+    searching_now, release = threading.Event(), threading.Event()
+    real_search = searching.search
+
+    def held_search(*args: Any, **kwargs: Any) -> Any:
+        searching_now.set()
+        release.wait(10)
+        return real_search(*args, **kwargs)
+
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(searching, "search", held_search)
+        await pilot.press("slash")
+        app.screen.query_one("#search", Input).value = "mentor"
+        for _ in range(100):
+            if searching_now.is_set():
+                break
+            await pilot.pause(0.05)
+        assert searching_now.is_set(), "the search never started"
+        try:
+            point_at(app, "2009_mentors").focus()
+            await pilot.press("enter")
+            reader = app.screen.query_one(Reader)
+            for _ in range(60):  # 3 s: the search is held for 10
+                if reader.story is not None and reader.story.id == "2009_mentors":
+                    break
+                await pilot.pause(0.05)
+            assert reader.story is not None and reader.story.id == "2009_mentors"
+            assert "Mentor" in reader_text(reader)
+            assert not reader.query(".reader-related")  # they wait for the search
+        finally:
+            release.set()
+        await settle(pilot)
+        related = reader.query_one(".reader-related", OptionList)
+        assert related.option_count and reader.children[-1] is related  # at the story's end
+        assert reader.story.id == "2009_mentors"

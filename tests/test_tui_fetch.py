@@ -61,16 +61,29 @@ async def test_the_reader_shows_the_capture_and_the_archived_address(
         assert "https://web.archive.org/web/20080723120000/http://enews.tufts.edu/stories" in text
 
 
-async def test_the_bundled_archive_says_how_to_get_the_whole_site(tmp_path: Path) -> None:
-    """Launched on the bundled archive (as `run_app` does for it), a notice names the fetch."""
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_the_bundled_archive_says_how_to_get_the_whole_site(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Launched on the bundled archive (as `run_app` does for it), the list's empty space names
+    the fetch, for as long as the list shows; opening the story, nothing covers it."""
     assert Archive.bundled().is_bundled
     with open_index(Archive.bundled(), cache_root=tmp_path / "cache") as ix:
         ix.refresh()
         app = EnewsApp(ix.archive, ix, refresh_on_mount=False, bundled_notice=True)
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await _settle(pilot)
-            assert any(BUNDLED_NOTICE in shown for shown in notices(app))
-            assert "enews-tui fetch" in BUNDLED_NOTICE
+            box = app.screen.query_one(StoryList).region  # the list's own columns
+            rows = screen_text(app).splitlines()[box.y : box.bottom]
+            text = " ".join(" ".join(row[box.x + 1 : box.right - 1] for row in rows).split())
+            assert "run 'enews-tui fetch' or choose 'Fetch the E-News archive'" in text
+            assert " ".join(BUNDLED_NOTICE.split()) in text
+            assert not notices(app)  # said in the list, not in a toast over the story
+            await pilot.press("enter")
+            await _settle(pilot)
+            lines = screen_text(app).splitlines()
+            top = "\n".join(lines[:8])
+            assert "One Less Statistic" in top and "July 23, 2008" in top
 
 
 async def test_a_fetch_from_the_palette_shows_progress_and_reloads_the_list(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from enews_tui.archive import Archive
-from enews_tui.model import Archived, Contact, Section, Story
+from enews_tui.model import Archived, Contact, Section, Story, StorySummary
 from enews_tui.paths import config_dir, data_dir
 from enews_tui.tui.app import EnewsApp, archive_label
 from enews_tui.tui.screens import main as main_screen
@@ -432,8 +434,82 @@ async def test_a_copy_notice_is_one_short_line_clear_of_the_contacts(index: Fake
         assert not toast.region.overlaps(box.region)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_notices_never_cover_the_story_or_its_contacts(
+    index: FakeIndex, size: tuple[int, int]
+) -> None:
+    """A notice while reading (a copy, opening the page) sits over the footer's keys, not over
+    the story's title and date line, its text, or the contact panel, at every size."""
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        reader = await read(pilot, 0)
+        await pilot.press("C")
+        await settle(pilot)
+        assert notices(app)[-1].startswith("Copied Person 0's contact")
+        toast = app.screen.query_one("Toast")
+        assert toast.region.height == 1
+        for covered in (reader, app.screen.query_one("#contact-box")):
+            assert not toast.region.overlaps(covered.region), covered
+        assert toast.region.y == size[1] - 1  # the footer's line
+
+
 async def test_the_placeholder_summary_before_a_story(index: FakeIndex) -> None:
     app = EnewsApp(index.archive, index)
     async with app.run_test(size=(120, 40)):
         summary = app.screen.query_one("#contact-summary", Static)
         assert "open a story" in str(summary.content)
+
+
+class HeldRelatedIndex(FakeIndex):
+    """`related` waits for `release` once `hold` is set (as it waits for a slow search)."""
+
+    def __init__(self, stories: list[Story]) -> None:
+        super().__init__(stories)
+        self.hold, self.release = threading.Event(), threading.Event()
+
+    def related(self, story_id: str, limit: int = 5) -> list[StorySummary]:
+        """The first few other stories, once released."""
+        if self.hold.is_set():
+            self.release.wait(10)
+        return super().related(story_id, limit)
+
+
+async def test_going_back_lands_where_it_was_while_related_stories_wait() -> None:
+    """Back from a related story: the story before shows at once (its related stories are not
+    asked for first), scrolled to where it was, and stays there when they arrive."""
+    index = HeldRelatedIndex([_long_story(0), _long_story(1), _long_story(2)])
+    app = EnewsApp(index.archive, index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reader = await read(pilot, 0)
+        related = reader.query_one(".reader-related", OptionList)
+        related.focus()  # scrolls to the story's end, where they are
+        await settle(pilot)
+        where = reader.scroll_y
+        assert where > 0
+        related.highlighted = 0  # long-1
+        index.hold.set()
+        try:
+            await pilot.press("enter")
+            await until(pilot, lambda: reader.story is not None and reader.story.id == "long-1")
+            assert not reader.query(".reader-related")  # held: the story did not wait for them
+            await pilot.press("q")
+            await until(pilot, lambda: reader.story is not None and reader.story.id == "long-0")
+            await pilot.pause(0.1)
+            assert reader.scroll_y == where
+        finally:
+            index.release.set()
+        await settle(pilot)
+        assert reader.story is not None and reader.story.id == "long-0"
+        assert reader.scroll_y == where  # no jump when the related stories came
+        assert reader.query_one(".reader-related", OptionList).option_count == 2
+
+
+async def until(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 3.0) -> None:
+    """Let the app run until `done()` (workers may be held, so not waiting for them)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")

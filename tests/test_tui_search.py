@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 
 from enews_tui.model import RefreshReport, SearchResult, StorySummary
 from enews_tui.tui.app import EnewsApp
-from enews_tui.tui.screens import main as main_screen
+from enews_tui.tui.screens import searching
 from enews_tui.tui.widgets.search_bar import as_typed
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
@@ -299,7 +299,7 @@ async def test_a_search_during_the_first_build_says_so_and_runs_again() -> None:
 
 
 def test_advice_waits_about_six_tenths_of_a_second() -> None:
-    assert 0.4 <= main_screen.ADVICE_DELAY <= 0.8
+    assert 0.4 <= searching.ADVICE_DELAY <= 0.8
 
 
 async def test_an_empty_archive_says_so(tmp_path: Any) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from enews_tui.archive import warc
 from enews_tui.model import ArchiveError, PageError, Story
+from enews_tui.text import one_line
 
 #: The page types an archive holds; anything else in the folder is ignored.
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".txt", ".shtml", ".xhtml"})
@@ -212,7 +213,7 @@ class Archive:
         except IsADirectoryError:
             raise PageError("not a file") from None
         except OSError as exc:
-            raise PageError(f"cannot read: {exc.strerror or exc}") from None
+            raise PageError(f"cannot read: {exc.strerror or one_line(exc)}") from None
         if len(raw) > MAX_PAGE_BYTES:
             raise PageError(f"too large (over {MAX_PAGE_BYTES // (1024 * 1024)} MiB)")
         return raw

@@ -77,7 +77,7 @@ class EnewsApp(App[int]):
         """The app over an index (open, or being opened: the screens wait for `IndexOpened`)
         and the reader's library (by default the one in the data folder);
         `refresh_on_mount=False` skips the startup refresh; `bundled_notice` says how to get the
-        whole site (the bundled archive has one story)."""
+        whole site (the bundled archive has one story), in the list's empty space."""
         super().__init__()
         self.archive = archive
         self.library_notice: str | None = None
@@ -106,8 +106,6 @@ class EnewsApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.library_notice:
             self.notify(sanitize_line(self.library_notice), severity="warning", markup=False)
-        if self.bundled_notice:
-            self.notify(BUNDLED_NOTICE, title="One story", timeout=15, markup=False)
 
     def _remember_theme(self, theme: Any) -> None:
         """Keep the theme chosen (ctrl+t, the palette) for the next launch."""
@@ -177,7 +175,10 @@ class EnewsApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen, reading through the index."""
-        self.main_screen = MainScreen(self.index, refresh_on_mount=self.refresh_on_mount)
+        note = BUNDLED_NOTICE if self.bundled_notice else ""
+        self.main_screen = MainScreen(
+            self.index, refresh_on_mount=self.refresh_on_mount, list_note=note
+        )
         return self.main_screen
 
     @property

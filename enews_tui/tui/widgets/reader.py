@@ -73,6 +73,8 @@ class Reader(VerticalScroll, can_focus=True):
         """An empty reader with a hint."""
         super().__init__(id=id, classes=classes)
         self.story: Story | None = None
+        #: The related stories shown at the end of the story (empty until they are found).
+        self.related: tuple[StorySummary, ...] = ()
         self._blocks: list[_Block] = []
         self._hits: list[tuple[int, int]] = []  # (block index, span index), in reading order
         self._current = -1
@@ -80,6 +82,7 @@ class Reader(VerticalScroll, can_focus=True):
     def compose_placeholder(self, text: str) -> None:
         """Show a hint instead of a story."""
         self.story = None
+        self.related = ()
         self._blocks, self._hits, self._current = [], [], -1
         self.remove_children()
         self.mount(Static(Content(text), classes="reader-placeholder"))
@@ -92,7 +95,8 @@ class Reader(VerticalScroll, can_focus=True):
         *,
         scroll_y: float = 0,
     ) -> None:
-        """Show `story` with `terms` marked, from the top or scrolled down to `scroll_y`."""
+        """Show `story` with `terms` marked, from the top or scrolled down to `scroll_y`; its
+        `related` stories (if known yet: `show_related` adds them later) at the end."""
         self.story = story
         pattern = terms_pattern(terms)
         self._blocks = []
@@ -127,10 +131,8 @@ class Reader(VerticalScroll, can_focus=True):
             widgets.append(Static(source, classes="reader-source"))
         if story.archived is not None:
             widgets.append(Static(archived_text(story), classes="reader-archived"))
-        if related:
-            widgets.append(Static(Content("Related stories"), classes="reader-related-label"))
-            options = [Option(Content(sanitize_line(r.title)), id=r.id) for r in related]
-            widgets.append(OptionList(*options, classes="reader-related", markup=False))
+        widgets.extend(_related_widgets(related))
+        self.related = tuple(related)
         self._hits = [(b, s) for b, blk in enumerate(self._blocks) for s in range(len(blk.spans))]
         self._current = -1
         for blk in self._blocks:
@@ -142,6 +144,16 @@ class Reader(VerticalScroll, can_focus=True):
         if scroll_y:  # once the new blocks are laid out: back to where the reader was
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
         self.post_message(self.HitChanged(-1, len(self._hits)))
+
+    def show_related(self, related: Sequence[StorySummary]) -> None:
+        """The open story's related stories, at its end (they come after the story, which never
+        waits for them); nothing moves when they are the ones already shown."""
+        if self.story is None or [r.id for r in related] == [r.id for r in self.related]:
+            return
+        self.related = tuple(related)
+        with self.app.batch_update():
+            self.query(".reader-related-label, .reader-related").remove()
+            self.mount_all(_related_widgets(related))
 
     @property
     def hit_count(self) -> int:
@@ -226,6 +238,17 @@ class Reader(VerticalScroll, can_focus=True):
         event.stop()
         if event.option.id:
             self.post_message(self.RelatedChosen(event.option.id))
+
+
+def _related_widgets(related: Sequence[StorySummary]) -> list[Static | OptionList]:
+    """A label and a list of the related stories' titles (nothing when there are none)."""
+    if not related:
+        return []
+    options = [Option(Content(sanitize_line(r.title)), id=r.id) for r in related]
+    return [
+        Static(Content("Related stories"), classes="reader-related-label"),
+        OptionList(*options, classes="reader-related", markup=False),
+    ]
 
 
 def archived_text(story: Story) -> Content:

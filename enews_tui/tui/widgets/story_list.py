@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -170,6 +171,10 @@ class StoryList(ScrollView, can_focus=True):
         self._asked_at = -1  # how many rows were loaded when more were last asked for
         #: What the list says while it has no rows (set by the screen: an empty archive).
         self.empty_text = ""
+        #: A hint in the empty space under the rows, where there is room (set by the screen:
+        #: on the bundled archive, how to get the whole site). It never makes the list scroll.
+        self.note = ""
+        self._note_lines: tuple[int, list[str]] = (0, [])  # the note wrapped to a width
         #: The reader's library marks by story id: read rows are dimmed, starred and noted
         #: ones carry a mark (set by the screen; `refresh()` after changing it).
         self.marks: Mapping[str, Mark] = {}
@@ -296,7 +301,7 @@ class StoryList(ScrollView, can_focus=True):
                 style = base + self.get_component_rich_style("story-list--more")
                 text = f" … {self._more:,} more hits (loading as you scroll)"
                 return Strip([Segment(text, style)]).adjust_cell_length(width, base)
-            return Strip.blank(width, base)
+            return self._note_line(line, width, base)
         row = self._rows[index]
         if index == self.cursor:
             base = base + self.get_component_rich_style("story-list--cursor")
@@ -307,6 +312,21 @@ class StoryList(ScrollView, can_focus=True):
         else:
             strip = self._snippet_line(row, width, base, mark)
         return strip.apply_offsets(0, line)
+
+    def _note_line(self, line: int, width: int, base: Style) -> Strip:
+        """Virtual line `line` past the rows: a line of the note (after a blank one), else blank."""
+        used = self.virtual_size.height + (0 if self._rows or not self.empty_text else 1)
+        at = line - used - 1
+        if not self.note or at < 0:
+            return Strip.blank(width, base)
+        if self._note_lines[0] != width:
+            lines = textwrap.wrap(sanitize_line(self.note), max(10, width - 2))
+            self._note_lines = (width, lines)
+        lines = self._note_lines[1]
+        if at >= len(lines):
+            return Strip.blank(width, base)
+        style = base + self.get_component_rich_style("story-list--more")
+        return Strip([Segment(" " + lines[at], style)]).adjust_cell_length(width, base)
 
     def _title_line(
         self, row: Row, width: int, base: Style, mark: Style, part: int, whole: bool
