@@ -10,11 +10,9 @@ only visible there."""
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from whoosh import index as windex
@@ -31,9 +29,7 @@ from enews_tui.index.engine.mapped import open_mapped
 from enews_tui.index.engine.patterns import FastPattern
 from enews_tui.index.engine.postings import direct_reader, positions_of
 from enews_tui.index.engine.schema import START_CHARS, STARTS, start_term
-from enews_tui.index.query import search as searching
 from enews_tui.index.query.search import parse
-from enews_tui.model import QueryError
 from tests.index_support import bump, corpus_queries, corpus_stories, json_parser, write_corpus
 
 SEED = 5
@@ -271,31 +267,3 @@ def test_decoded_posting_lists_are_kept_for_the_next_searches(
         direct.decoded(tens)  # over the budget: the least recently used (even) goes
         assert direct.decoded(odd) is direct.decoded(odd)
         assert direct.decoded(even) is not first
-
-
-def test_a_search_pauses_the_cyclic_collector_and_restores_it(
-    index: StoryIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The collector is off while a search runs and as it was after it, even when the query
-    is refused."""
-    seen: list[bool] = []
-    real = searching.search
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(searching, "search", spy)
-    assert gc.isenabled()
-    assert index.search("pro*", limit=5).hits
-    assert gc.isenabled()
-    with pytest.raises(QueryError):
-        index.search("date:[2007 to")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        index.search("pro*", limit=5)
-        assert not gc.isenabled()  # left off, as it was
-    finally:
-        gc.enable()
-    assert seen == [False, False, False]

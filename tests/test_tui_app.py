@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from enews_tui.archive import Archive
 from enews_tui.index import StoryIndex, open_index
 from enews_tui.model import SearchHit
 from enews_tui.paths import state_dir
-from enews_tui.runtime import SWITCH_INTERVAL
 from enews_tui.tui import clipboard
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens.help import HelpScreen
@@ -401,18 +399,6 @@ async def test_a_hostile_page_shows_as_inert_text(index: StoryIndex) -> None:
         assert app.clipboard == "Eve Mallory (Media Inquiries) T: 617.627.0000 F: 617.627.0001"
         assert notices(app)[-1].startswith("Copied Eve Mallory's contact")
         assert "Story by Mallory Evil, Web Communications" in reader_text(reader)
-
-
-async def test_the_short_switch_interval_lasts_while_the_app_runs(index: StoryIndex) -> None:
-    """Search threads hand the interpreter back to the UI within 1 ms while the app runs; the
-    process gets its own interval back when it ends."""
-    before = sys.getswitchinterval()
-    app = EnewsApp(index.archive, index)
-    assert sys.getswitchinterval() == before
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert sys.getswitchinterval() == SWITCH_INTERVAL < before
-    assert sys.getswitchinterval() == before
 
 
 async def test_the_app_paints_and_takes_keys_while_the_index_opens(

@@ -33,7 +33,6 @@ from enews_tui.model import (
     Story,
     StorySummary,
 )
-from enews_tui.runtime import collector_paused
 from enews_tui.text import one_line
 
 CURRENT = "CURRENT"
@@ -314,18 +313,17 @@ class StoryIndex:
             if self._store is None or self._searcher is None:
                 searching.check(query)
                 return SearchResult(query=query, total=0, hits=())
-            with collector_paused():
-                return searching.search(
-                    self._qparser,
-                    self._searcher,
-                    self._store,
-                    query,
-                    limit=limit,
-                    sort=sort,
-                    snippets=snippets,
-                    only=only,
-                    without=without,
-                )
+            return searching.search(
+                self._qparser,
+                self._searcher,
+                self._store,
+                query,
+                limit=limit,
+                sort=sort,
+                snippets=snippets,
+                only=only,
+                without=without,
+            )
 
     def highlight_terms(self, query: str) -> tuple[str, ...]:
         """The words to mark in the reader for `query` (as `SearchResult.terms`)."""

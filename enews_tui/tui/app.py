@@ -92,15 +92,12 @@ class EnewsApp(App[int]):
         self.bundled_notice = bundled_notice
         self.fetcher = AppFetch()
         self.sub_title = archive_label(archive)
-        self._switch_interval = sys.getswitchinterval()
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
 
     def on_mount(self) -> None:
-        """A shorter switch interval while the app runs (runtime.py says why); the theme
-        remembered when it changes; the library's notice, if any."""
-        self._switch_interval = runtime.shorten_switch_interval()
+        """The theme remembered when it changes; the library's notice, if any."""
         if self._opening is not None:
             self._wait_for_index(self._opening)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -112,8 +109,7 @@ class EnewsApp(App[int]):
         save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
-        """The process's own switch interval again; a running fetch is told to stop."""
-        runtime.restore_switch_interval(self._switch_interval)
+        """A running fetch is told to stop."""
         self.fetcher.stop.set()
 
     def action_fetch_archive(self) -> None:
