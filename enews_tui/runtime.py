@@ -1,7 +1,7 @@
 """How the process runs, all in one place: long-lived objects out of the garbage collector's
 sight, leaving without waiting for a refresh. Each is here because a benchmark showed it pays
 (alternating runs, figures in benchmarks/results/); a collector paused around each search and a
-1 ms thread switch interval did not, and are gone."""
+shorter thread switch interval did not, and are gone."""
 
 from __future__ import annotations
 

@@ -190,8 +190,8 @@ class _Wanted(NamedTuple):
     docs: _DocFilter = _NO_FILTER
 
 
-#: Story id -> document number (None: not indexed), remembered per searcher: a lookup costs
-#: ~50 us, and `is:unread` asks for every read story at each keystroke.
+#: Story id -> document number (None: not indexed), remembered per searcher: each is a term lookup
+#: and a posting read, and `is:unread` asks for every read story at each keystroke.
 _DOCNUMS: weakref.WeakKeyDictionary[Searcher, dict[str, int | None]] = weakref.WeakKeyDictionary()
 
 
