@@ -17,6 +17,7 @@ from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens import library_keys
 from enews_tui.tui.widgets.contacts import ContactPanel
 from tests.support import SEED
+from tests.tui_support import settle
 
 PAGES = Path(__file__).parent / "tui_pages"
 #: The most common terminal, a roomy one, and a wide one.
@@ -49,27 +50,19 @@ def _app(index: StoryIndex) -> EnewsApp:
     return app
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause(0.2)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def _search(pilot: Pilot[Any], query: str) -> None:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("slash")
     pilot.app.screen.query_one("#search", Input).value = query
-    await _settle(pilot)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_browsing(snap_compare: Any, index: StoryIndex, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("down", "down")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(_app(index), run_before=run_before, terminal_size=size)
 
@@ -89,7 +82,7 @@ def test_story_open_with_a_hit(snap_compare: Any, index: StoryIndex, size: tuple
     async def run_before(pilot: Pilot[Any]) -> None:
         await _search(pilot, "mentor")
         await pilot.press("enter", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("n")
 
     assert snap_compare(_app(index), run_before=run_before, terminal_size=size)
@@ -100,7 +93,7 @@ def test_contact_panel(snap_compare: Any, index: StoryIndex, size: tuple[int, in
     async def run_before(pilot: Pilot[Any]) -> None:
         await _search(pilot, "smalley")
         await pilot.press("enter", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         pilot.app.screen.query_one(ContactPanel).focus()
         await pilot.press("down", "down")
 
@@ -112,7 +105,7 @@ def test_help_screen_light_theme(
     snap_compare: Any, index: StoryIndex, size: tuple[int, int]
 ) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t", "question_mark")
 
     assert snap_compare(_app(index), run_before=run_before, terminal_size=size)

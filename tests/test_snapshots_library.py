@@ -16,6 +16,7 @@ from enews_tui.library import open_library
 from enews_tui.tui.app import EnewsApp
 from enews_tui.tui.screens import library_keys
 from tests.library_pages import write_pages
+from tests.tui_support import settle
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -43,22 +44,14 @@ def _app(index: StoryIndex) -> EnewsApp:
     return app
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause(0.2)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_contacts_directory(snap_compare: Any, index: StoryIndex, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("p")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("down", "down")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(_app(index), run_before=run_before, terminal_size=size)
 
@@ -66,10 +59,10 @@ def test_contacts_directory(snap_compare: Any, index: StoryIndex, size: tuple[in
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_timeline(snap_compare: Any, index: StoryIndex, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("t")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("tab", *["down"] * 6)
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(_app(index), run_before=run_before, terminal_size=size)

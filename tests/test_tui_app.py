@@ -25,7 +25,7 @@ from enews_tui.tui.widgets.contacts import ContactPanel
 from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.support import SEED, SEED_ID
-from tests.tui_support import capture_output, notices, point_at, screen_text
+from tests.tui_support import capture_output, notices, point_at, screen_text, settle, status
 
 PAGES = Path(__file__).parent / "tui_pages"
 SIZE = (140, 44)
@@ -64,20 +64,6 @@ def native_copies(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     monkeypatch.setattr(clipboard, "native_copy_command", lambda: ["xclip"])
     monkeypatch.setattr(subprocess, "run", fake_run)
     return fed
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let timers fire and workers finish, then let the UI catch up."""
-    for _ in range(2):
-        await pilot.pause(0.2)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def status(app: EnewsApp) -> str:
-    """The line under the search bar."""
-    return str(app.screen.query_one("#search-status", Static).content)
 
 
 def focused(app: EnewsApp) -> str | None:

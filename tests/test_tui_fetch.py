@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from enews_tui.archive import Archive
 from enews_tui.fetch import Server
@@ -18,18 +17,10 @@ from enews_tui.tui.fetching import BUNDLED_NOTICE, AppFetch, fetch_folder
 from enews_tui.tui.widgets.search_bar import SearchBar
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.fetch_support import Site, serve, wait_for
-from tests.tui_support import notices, point_at, screen_text
+from tests.tui_support import notices, point_at, screen_text, settle
 from tests.warc_support import Rec, story, warc_bytes, write
 
 SIZE = (140, 44)
-
-
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause(0.2)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.fixture
@@ -50,10 +41,10 @@ async def test_the_reader_shows_the_capture_and_the_archived_address(
     """A story read from a WARC record shows when it was captured and where its copy is."""
     app = EnewsApp(warc_index.archive, warc_index, refresh_on_mount=False)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         point_at(app, "enews.tufts.edu/stories/2008/0002.html")
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         text = screen_text(app)
         assert "The Shelter Project Number 2" in text
         assert "Captured July 23, 2008, 12:00 UTC" in text
@@ -72,7 +63,7 @@ async def test_the_bundled_archive_says_how_to_get_the_whole_site(
         ix.refresh()
         app = EnewsApp(ix.archive, ix, refresh_on_mount=False, bundled_notice=True)
         async with app.run_test(size=size, notifications=True) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             box = app.screen.query_one(StoryList).region  # the list's own columns
             rows = screen_text(app).splitlines()[box.y : box.bottom]
             text = " ".join(" ".join(row[box.x + 1 : box.right - 1] for row in rows).split())
@@ -80,7 +71,7 @@ async def test_the_bundled_archive_says_how_to_get_the_whole_site(
             assert " ".join(BUNDLED_NOTICE.split()) in text
             assert not notices(app)  # said in the list, not in a toast over the story
             await pilot.press("enter")
-            await _settle(pilot)
+            await settle(pilot)
             lines = screen_text(app).splitlines()
             top = "\n".join(lines[:8])
             assert "One Less Statistic" in top and "July 23, 2008" in top
@@ -111,7 +102,7 @@ async def test_a_fetch_from_the_palette_shows_progress_and_reloads_the_list(
 
         app.notify = notify  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             assert len(app.screen.query_one(StoryList).rows) == 1
             bar = app.screen.query_one(SearchBar)
             real_show = bar.show_refresh
@@ -130,9 +121,9 @@ async def test_a_fetch_from_the_palette_shows_progress_and_reloads_the_list(
                 await pilot.pause(0.05)
                 if not app.fetcher.running and shown and shown[-1].startswith("Fetched"):
                     break
-            await _settle(pilot)
+            await settle(pilot)
             assert wait_for(lambda: not app.fetcher.running, 10)
-            await _settle(pilot)
+            await settle(pilot)
             assert any(s.startswith("Fetching ") and "/5" in s for s in shown), shown
             rows = app.screen.query_one(StoryList).rows
             assert len(rows) == 6

@@ -4,12 +4,11 @@ timeline, and (on the main screen) read state, stars, notes and export."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
 import vobject
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Sparkline
 
 from enews_tui import paths
@@ -23,6 +22,11 @@ from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.library_pages import write_pages
 from tests.tui_support import screen_text
+from tests.tui_support import settle as settle_ui
+
+#: These tests settle in shorter steps than the helper's default.
+settle = partial(settle_ui, wait=0.1)
+
 
 SIZE = (120, 40)
 
@@ -46,15 +50,6 @@ def library(index: StoryIndex) -> Iterator[Library]:
 def make_app(index: StoryIndex, library: Library) -> EnewsApp:
     """The app over the index and library, without the startup refresh."""
     return EnewsApp(index.archive, index, refresh_on_mount=False, library=library)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let timers fire and workers finish, then let the UI catch up."""
-    for _ in range(2):
-        await pilot.pause(0.1)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def list_ids(app: EnewsApp) -> list[str]:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,11 @@ from enews_tui.tui.widgets.reader import Reader
 from enews_tui.tui.widgets.story_list import StoryList, fit_title, wrap_spans
 from tests.tui_fake import FakeIndex, make_story
 from tests.tui_support import focused_widget, notices, screen_text
+from tests.tui_support import settle as settle_ui
+
+#: These tests settle in shorter steps than the helper's default.
+settle = partial(settle_ui, wait=0.15)
+
 
 WORD = re.compile(r"\bp\d\dw\d\d\b")
 LONG_TITLE = "A very long title about the council of the university and its many committees"
@@ -64,15 +70,6 @@ def index() -> FakeIndex:
     stories = [_long_story(0, 1), _long_story(1, 5, archived=False), _long_story(2, 12)]
     stories.append(make_story(3, title=LONG_TITLE))
     return FakeIndex(stories)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let timers fire and workers finish."""
-    for _ in range(2):
-        await pilot.pause(0.15)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def read(pilot: Pilot[Any], row: int = 0) -> Reader:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection
+from functools import partial
 from typing import Any, Literal
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from enews_tui.model import RefreshReport, SearchResult, StorySummary
 from enews_tui.tui.app import EnewsApp
@@ -17,7 +18,12 @@ from enews_tui.tui.screens import searching
 from enews_tui.tui.widgets.search_bar import as_typed
 from enews_tui.tui.widgets.story_list import StoryList
 from tests.tui_fake import FakeIndex, make_story
-from tests.tui_support import focused_widget, screen_text
+from tests.tui_support import focused_widget, screen_text, status
+from tests.tui_support import settle as settle_ui
+
+#: These tests settle in shorter steps than the helper's default.
+settle = partial(settle_ui, wait=0.1)
+
 
 TITLES = ["Pesticide rules change", "Pest control study", "Council votes", "Campus news"]
 
@@ -80,18 +86,6 @@ class PrefixIndex(FakeIndex):
         if sort == "date":
             found.sort(key=lambda s: s.date.toordinal() if s.date else 0, reverse=True)
         return super()._result(query, found, limit, tuple(w.rstrip("*") for w in wanted))
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.pause(0.1)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.app.screen.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def status(app: EnewsApp) -> str:
-    return str(app.screen.query_one("#search-status", Static).content)
 
 
 def titles(app: EnewsApp) -> list[str]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from textual.app import App
 from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import Static
 
 from enews_tui.tui.widgets.story_list import StoryList
 
@@ -16,6 +18,21 @@ def screen_text(app: App[Any]) -> str:
     painted screen is an SVG screenshot, whose text is split and escaped."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def settle(pilot: Pilot[Any], wait: float = 0.2) -> None:
+    """Let timers fire (`wait` seconds, twice) and the app's and the screen's workers finish,
+    then let the UI catch up."""
+    for _ in range(2):
+        await pilot.pause(wait)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def status(app: App[Any]) -> str:
+    """The line under the search bar."""
+    return str(app.screen.query_one("#search-status", Static).content)
 
 
 def notices(app: App[Any]) -> list[str]:
