@@ -219,9 +219,9 @@ class EnewsApp(App[int]):
         """The timeline; a year or month chosen there goes into the search as `date:`."""
         if isinstance(self.screen, TimelineScreen):
             return
-        search = self.main_screen.query_one("#search", Input)
         if self.index is None:
             return
+        search = self.main_screen.query_one("#search", Input)
 
         def chosen(clause: str | None) -> None:
             if clause is not None:

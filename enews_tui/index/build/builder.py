@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import threading
@@ -162,7 +161,7 @@ class Builder:
                 if p.row is not None:
                     rows.append(p.row)
                     ids.add(p.row.id)
-                    new.append(_summary(p.row))
+                    new.append(p.row.summary())
                 elif p.skip is not None:
                     skips.append(p.skip)
             if new:
@@ -306,9 +305,3 @@ class Builder:
             store.add_words(words)
         ix.close()
         return indexed
-
-
-def _summary(row: StoryRow) -> StorySummary:
-    """What a list row shows of a story just parsed."""
-    date = dt.date.fromisoformat(row.date) if row.date else None
-    return StorySummary(row.id, row.title, date, row.dateline, row.source)

@@ -65,6 +65,10 @@ class StoryRow:
     text: bytes
     contacts: tuple[Contact, ...]
 
+    def summary(self) -> StorySummary:
+        """What a list row shows of this story."""
+        return StorySummary(self.id, self.title, _date(self.date), self.dateline, self.source)
+
 
 @dataclass(frozen=True)
 class SkipRow:
