@@ -624,3 +624,17 @@ def test_a_cancelled_refresh_stops_and_keeps_nothing_half_done(tmp_path: Path) -
         assert ix.count() == 0
         assert ix.refresh().indexed == 100
         assert ix.search("harbor").total == 100
+
+
+def test_a_first_build_hands_over_each_story_as_it_is_stored(tmp_path: Path) -> None:
+    """A first launch lists the stories while the build runs: `found` gets every story once,
+    with the title, date and dateline the finished index lists."""
+    root = tmp_path / "a"
+    for story in STORIES:
+        write_story(root, story)
+    batches: list[list[Any]] = []
+    with open_index(Archive(root), parser=json_parser) as ix:
+        ix.refresh(found=batches.append)
+        handed = [s for batch in batches for s in batch]
+        assert sorted(handed, key=lambda s: s.id) == sorted(ix.summaries(), key=lambda s: s.id)
+        assert any(s.date is not None for s in handed)
