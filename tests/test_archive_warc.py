@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,18 @@ def test_a_truncated_file_is_detected_and_the_rest_kept(tmp_path: Path, gz: bool
     assert "is cut short" in reason and "0002.html" in reason
 
 
+def _member_starts(data: bytes) -> list[int]:
+    """Where each gzip member of `data` starts, found by decompressing them in turn (the gzip
+    magic bytes can also occur inside a member's compressed data)."""
+    starts, pos = [], 0
+    while pos < len(data):
+        starts.append(pos)
+        member = zlib.decompressobj(31)
+        member.decompress(data[pos:])
+        pos = len(data) - len(member.unused_data)
+    return starts
+
+
 def test_a_damaged_member_is_skipped_and_the_next_ones_read(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -121,12 +134,12 @@ def test_a_damaged_member_is_skipped_and_the_next_ones_read(
     warcio's own warnings do not reach stderr (the CLI's, and the terminal the app draws on)."""
     recs = [_rec(i) for i in range(5)]
     data = bytearray(warc_bytes(recs))
-    start = data.index(b"\x1f\x8b\x08", data.index(b"\x1f\x8b\x08", 400) + 1)  # third member
+    start = _member_starts(bytes(data))[2]  # the third member
     data[start + 2] = 0  # the third member's gzip header names no known compression method
     write(tmp_path / "bad.warc.gz", bytes(data))
     files = Archive(tmp_path).scan()
     pages = _pages(files)
-    assert len(pages) == 4
+    assert len(pages) == 4, (sorted(pages), _problems(files))
     assert "enews.tufts.edu/stories/2008/0004.html" in pages
     assert any(r.startswith("bad record at offset") for r in _problems(files))
     assert capfd.readouterr().err == ""
